@@ -14,6 +14,7 @@ spoken forms in a transcript. Form syntax, kept deliberately small so a person c
 from __future__ import annotations
 
 import re
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

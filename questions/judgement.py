@@ -1,0 +1,60 @@
+"""What the matcher says about one answer: the JSON contract of ``vivavoce score``.
+
+Fields may be added; none may be renamed or removed (other tools read this output).
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Evidence(BaseModel):
+    """A span of the transcript: ``text == transcript[start:end]``."""
+
+    text: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class HeardAs(BaseModel):
+    """A near-miss the matcher accepted: what the transcript says and the word it stands for."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    heard: str
+    as_: str = Field(alias="as")
+    start: int
+    end: int
+
+
+class ConceptHit(BaseModel):
+    concept: str
+    label: str
+    weight: float
+    evidence: Evidence
+    heard_as: list[HeardAs] = Field(default_factory=list)
+
+
+class ConceptMiss(BaseModel):
+    concept: str
+    label: str
+    weight: float
+
+
+class RedFlagHit(BaseModel):
+    id: str
+    label: str
+    evidence: Evidence
+
+
+class Judgement(BaseModel):
+    """Coverage is the covered share of the question's concept weight, 0..1."""
+
+    question: str
+    transcript: str
+    coverage: float = Field(ge=0, le=1)
+    covered: list[ConceptHit]
+    missed: list[ConceptMiss]
+    red_flags: list[RedFlagHit]
+    # Anti-patterns the speaker named only to reject them: shown as credit, never as a flag.
+    rejected_red_flags: list[RedFlagHit] = Field(default_factory=list)

@@ -1,0 +1,139 @@
+"""Judge a transcript against a question: coverage, evidence, missed concepts, red flags.
+
+``Matcher`` compiles a bank once (spoken forms, the bank's vocabulary) and judges any number of
+transcripts. Every credit and every flag points at the words that earned it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from questions.forms import Form, Found, Heard, compile_form
+from questions.judgement import ConceptHit, ConceptMiss, Evidence, HeardAs, Judgement, RedFlagHit
+from questions.model import Bank, Question
+from questions.negation import is_rejected
+from questions.normalize import tokenize
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    id: str
+    label: str
+    weight: float
+    forms: tuple[Form, ...]
+
+
+def _compile(items, weight_of) -> list[_Compiled]:
+    compiled = []
+    for item in items:
+        forms = tuple(f for f in (compile_form(s) for s in item.say) if f is not None)
+        compiled.append(_Compiled(item.id, item.label, weight_of(item), forms))
+    return compiled
+
+
+def bank_vocabulary(bank: Bank) -> frozenset[str]:
+    """Stems of every word the bank uses: heard as such, they are never 'repaired'."""
+    stems: set[str] = set()
+    for q in bank.questions:
+        texts = [*q.vocabulary, q.title]
+        for item in [*q.concepts, *q.red_flags]:
+            texts.extend(item.say)
+        for text in texts:
+            stems.update(t.stem for t in tokenize(text))
+    return frozenset(stems)
+
+
+class Matcher:
+    """Scores transcripts against the questions of one bank."""
+
+    def __init__(self, bank: Bank) -> None:
+        self.bank = bank
+        self._guarded = bank_vocabulary(bank)
+        self._questions: dict[str, tuple[Question, list[_Compiled], list[_Compiled]]] = {}
+        for q in bank.questions:
+            self._questions[q.id] = (
+                q,
+                _compile(q.concepts, lambda c: c.weight),
+                _compile(q.red_flags, lambda _: 0.0),
+            )
+
+    def judge(self, question_id: str, transcript: str) -> Judgement:
+        """Judge one transcript against one question of the bank."""
+        if question_id not in self._questions:
+            self.bank.question(question_id)  # raises KeyError naming the known ids
+        question, concepts, red_flags = self._questions[question_id]
+        heard = Heard(transcript, self._guarded)
+        covered: list[ConceptHit] = []
+        missed: list[ConceptMiss] = []
+        for concept in concepts:
+            found = _first(heard, concept.forms)
+            if found is None:
+                missed.append(ConceptMiss(concept=concept.id, label=concept.label, weight=concept.weight))
+                continue
+            covered.append(
+                ConceptHit(
+                    concept=concept.id,
+                    label=concept.label,
+                    weight=concept.weight,
+                    evidence=_evidence(heard, found),
+                    heard_as=_heard_as(heard, found),
+                )
+            )
+        flags, rejected = self._red_flags(heard, red_flags)
+        total = question.total_weight
+        coverage = sum(c.weight for c in covered) / total if total else 0.0
+        return Judgement(
+            question=question.id,
+            transcript=transcript,
+            coverage=round(min(1.0, coverage), 4),
+            covered=covered,
+            missed=missed,
+            red_flags=flags,
+            rejected_red_flags=rejected,
+        )
+
+    def _red_flags(
+        self, heard: Heard, red_flags: list[_Compiled]
+    ) -> tuple[list[RedFlagHit], list[RedFlagHit]]:
+        raised: list[RedFlagHit] = []
+        rejected: list[RedFlagHit] = []
+        for flag in red_flags:
+            asserted: Found | None = None
+            denied: Found | None = None
+            for form in flag.forms:
+                for found in heard.find(form):
+                    if is_rejected(heard.tokens, found.first, found.last, found.used):
+                        denied = denied or found
+                    else:
+                        asserted = found
+                        break
+                if asserted:
+                    break
+            if asserted:
+                raised.append(RedFlagHit(id=flag.id, label=flag.label, evidence=_evidence(heard, asserted)))
+            elif denied:
+                rejected.append(RedFlagHit(id=flag.id, label=flag.label, evidence=_evidence(heard, denied)))
+        return raised, rejected
+
+
+def _first(heard: Heard, forms: tuple[Form, ...]) -> Found | None:
+    best: Found | None = None
+    for form in forms:
+        found = next(heard.find(form), None)
+        if found is not None and (best is None or found.first < best.first):
+            best = found
+    return best
+
+
+def _evidence(heard: Heard, found: Found) -> Evidence:
+    start = heard.tokens[found.first].start
+    end = heard.tokens[found.last].end
+    return Evidence(text=heard.text[start:end], start=start, end=end)
+
+
+def _heard_as(heard: Heard, found: Found) -> list[HeardAs]:
+    out = []
+    for first, last, expected in found.repairs:
+        start, end = heard.tokens[first].start, heard.tokens[last].end
+        out.append(HeardAs(heard=heard.text[start:end], as_=expected, start=start, end=end))
+    return out

@@ -1,0 +1,117 @@
+"""Is a red-flag claim asserted, or named only to be rejected?
+
+"I just use a thread lock" asserts the misconception; "I would not use a thread lock", "a common
+mistake is to think a thread lock is fine", "rather than deleting keys by hand" and "people say any
+lock works, which freezes the loop" reject it. The test is local and explainable: a rejecting cue
+in the same clause before the claim (not across "but"/"however", which turn the sentence), a
+rejecting cue inside the claim's own span, or a verdict right after it ("..., that's wrong").
+"""
+
+from __future__ import annotations
+
+from questions.normalize import Token, stem
+
+_BEFORE = frozenset(
+    stem(w)
+    for w in [
+        "not",
+        "no",
+        "never",
+        "nor",
+        "avoid",
+        "instead",
+        "rather",
+        "mistake",
+        "mistaken",
+        "wrong",
+        "wrongly",
+        "misconception",
+        "myth",
+        "bad",
+        "incorrect",
+        "incorrectly",
+        "false",
+        "pitfall",
+        "trap",
+        "gotcha",
+        "antipattern",
+        "anti",
+        "unlike",
+        "opposed",
+        "tempting",
+        "tempted",
+        "temptation",
+        "naive",
+        "naively",
+        "people",
+        "folks",
+        "someone",
+        "somebody",
+        "beginners",
+        "juniors",
+        "newcomers",
+        "others",
+        "confuse",
+        "confused",
+        "confusing",
+        "misunderstand",
+        "misunderstanding",
+        "dangerous",
+        "worst",
+        "without",
+        "stop",
+    ]
+)
+_AFTER = frozenset(
+    stem(w)
+    for w in [
+        "wrong",
+        "mistake",
+        "bad",
+        "incorrect",
+        "antipattern",
+        "freeze",
+        "freezes",
+        "freezing",
+        "stall",
+        "stalls",
+        "deadlock",
+        "deadlocks",
+        "breaks",
+        "dangerous",
+        "pitfall",
+        "trap",
+        "terrible",
+        "horrible",
+        "avoid",
+        "misconception",
+    ]
+)
+_TURN = frozenset(stem(w) for w in ["but", "however", "whereas", "though", "although", "yet"])
+LOOKBEHIND = 12  # tokens before the claim searched for a rejecting cue
+LOOKAHEAD = 8  # tokens after the claim searched for a verdict
+
+
+def is_rejected(tokens: list[Token], first: int, last: int, used: frozenset[int]) -> bool:
+    """Whether the claim spanning tokens ``first..last`` is negated or rejected by its context."""
+    clause = tokens[first].clause
+    for i in range(first - 1, max(-1, first - LOOKBEHIND - 1), -1):
+        tok = tokens[i]
+        if tok.clause != clause or tok.stem in _TURN:
+            break
+        if tok.stem in _BEFORE:
+            return True
+    if any(tokens[i].stem in _BEFORE for i in range(first, last + 1) if i not in used):
+        return True
+    next_clause_seen = False
+    for i in range(last + 1, min(len(tokens), last + 1 + LOOKAHEAD)):
+        tok = tokens[i]
+        if tok.clause > clause + 1:
+            break
+        if tok.clause == clause + 1:
+            next_clause_seen = True
+        if tok.stem in _TURN and not next_clause_seen:
+            break
+        if tok.stem in _AFTER:
+            return True
+    return False

@@ -1,0 +1,76 @@
+"""The ``vivavoce`` command line: one entry for the desktop app and every headless command.
+
+JSON output (``--json``) is a contract other tools rely on: fields may be added, never renamed or
+removed. Errors go to stderr as a sentence naming the cause and the fix, with a non-zero exit; with
+``--json`` the same message is also printed as ``{"error": ...}`` on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from questions.errors import BankError
+from vivavoce import commands_bank, commands_score
+from vivavoce.output import UserError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="vivavoce", description="Offline trainer for spoken technical interviews."
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("questions", help="list the questions of a bank")
+    p.add_argument("--bank", help="a TOML bank file (default: the built-in bank)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(run=commands_bank.run_questions)
+
+    p = sub.add_parser("score", help="judge an answer against a question")
+    p.add_argument("--question", help="question id (see `vivavoce questions`)")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--text", help="the answer as text")
+    src.add_argument("--transcript-file", help="a UTF-8 file holding the answer's transcript")
+    src.add_argument("--audio", help="a WAV recording of the spoken answer")
+    src.add_argument("--batch", help='JSONL input: one {"question": ID, "text"|"audio": ...} per line')
+    p.add_argument("--bank", help="a TOML bank file (default: the built-in bank)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(run=commands_score.run_score)
+
+    p = sub.add_parser("import", help="turn a plain-text question list into a TOML bank")
+    p.add_argument("file", help="the plain-text questions file")
+    p.add_argument("-o", "--output", required=True, help="the TOML bank to write")
+    p.add_argument("--name", help="bank name (default: from the file name)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    p.add_argument("--json", action="store_true", help="machine-readable summary")
+    p.set_defaults(run=commands_bank.run_import)
+
+    p = sub.add_parser("check", help="validate a TOML bank file")
+    p.add_argument("file", help="the TOML bank to check")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(run=commands_bank.run_check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        return int(args.run(args) or 0)
+    except (BankError, UserError, KeyError) as exc:
+        message = exc.args[0] if isinstance(exc, KeyError) else str(exc)
+        if getattr(args, "json", False):
+            print(json.dumps({"error": message}, ensure_ascii=False))
+        print(f"vivavoce {args.command}: {message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
