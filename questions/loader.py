@@ -69,15 +69,16 @@ def bank_from_data(path: Path, data: dict, text: str = "") -> Bank:
     try:
         return Bank.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = ".".join(str(p) for p in err["loc"])
-        more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
-        raise BankError(
-            path,
-            f"{loc or 'bank'}: {err['msg']}{more}",
-            _fix_for(err),
-            _line_of(text, err["loc"]) if text else None,
-        ) from None
+        # An unknown key is usually a typo that also explains a "missing" one: report it first.
+        errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
+        first = errors[0]
+        lines = [_line_of(text, e["loc"]) if text else None for e in errors]
+        problems = [
+            (f"line {n}: " if n and i else "") + f"{'.'.join(map(str, e['loc'])) or 'bank'}: {e['msg']}"
+            for i, (e, n) in enumerate(zip(errors, lines, strict=True))
+        ]
+        shown = "; ".join(problems[:4]) + (f" (and {len(problems) - 4} more)" if len(problems) > 4 else "")
+        raise BankError(path, shown, _fix_for(first), lines[0]) from None
 
 
 def _fix_for(err: dict) -> str:
@@ -93,43 +94,40 @@ def _fix_for(err: dict) -> str:
 
 def _line_of(text: str, loc: tuple) -> int | None:
     """Best-effort line of a schema error: the table it sits in, then the key inside it."""
+    tables: list[tuple[str, int]] = []  # e.g. [("questions", 3), ("concepts", 1)]
+    key = None
+    items = list(loc)
+    for i, part in enumerate(items):
+        if isinstance(part, str):
+            if i + 1 < len(items) and isinstance(items[i + 1], int):
+                tables.append((part, items[i + 1]))
+            elif not (tables == [] and part == "bank" and i + 1 < len(items)):
+                key = part
     lines = text.splitlines()
-    counters: dict[str, int] = {}
-    wanted: list[str] = []  # table header path, e.g. ["questions", "concepts"]
-    indices: list[int] = []
-    keys = [p for p in loc if isinstance(p, str)]
-    for part in loc:
-        if isinstance(part, int):
-            indices.append(part)
-        elif part in ("questions", "concepts", "red_flags"):
-            wanted.append(part)
-    header_line = None
-    current_q = -1
+    header = None
+    if loc[:1] == ("bank",):
+        header = next((n for n, line in enumerate(lines, 1) if line.strip() == "[bank]"), None)
+    counts: dict[str, int] = {}
     for n, line in enumerate(lines, 1):
-        stripped = line.strip()
-        if stripped == "[[questions]]":
-            current_q += 1
-            counters = {}
-            if wanted == ["questions"] and indices[:1] == [current_q]:
-                header_line = n
-        for sub in ("concepts", "red_flags"):
-            if stripped == f"[[questions.{sub}]]":
-                counters[sub] = counters.get(sub, -1) + 1
-                if wanted == ["questions", sub] and indices[:2] == [current_q, counters[sub]]:
-                    header_line = n
-        if stripped == "[bank]" and keys[:1] == ["bank"]:
-            header_line = n
-    if header_line is None:
+        name = line.strip()
+        if name == "[[questions]]":
+            counts = {"questions": counts.get("questions", -1) + 1}
+        elif name.startswith("[[questions.") and name.endswith("]]"):
+            sub = name[len("[[questions.") : -2]
+            counts[sub] = counts.get(sub, -1) + 1
+        else:
+            continue
+        if tables and all(counts.get(t) == idx for t, idx in tables) and name.endswith(f"{tables[-1][0]}]]"):
+            header = n
+    if header is None:
         return None
-    key = keys[-1] if keys and keys[-1] not in wanted + ["bank"] else None
     if key:
-        for n in range(header_line, len(lines)):
-            stripped = lines[n].strip()
-            if stripped.startswith("[["):
+        for n in range(header, len(lines)):
+            if lines[n].strip().startswith("[["):
                 break
-            if re.match(rf"{re.escape(key)}\s*=", stripped):
+            if re.match(rf"\s*{re.escape(key)}\s*=", lines[n]):
                 return n + 1
-    return header_line
+    return header
 
 
 def save_bank(bank: Bank, path: str | Path) -> None:

@@ -13,79 +13,15 @@ from questions.normalize import Token, stem
 
 _BEFORE = frozenset(
     stem(w)
-    for w in [
-        "not",
-        "no",
-        "never",
-        "nor",
-        "avoid",
-        "instead",
-        "rather",
-        "mistake",
-        "mistaken",
-        "wrong",
-        "wrongly",
-        "misconception",
-        "myth",
-        "bad",
-        "incorrect",
-        "incorrectly",
-        "false",
-        "pitfall",
-        "trap",
-        "gotcha",
-        "antipattern",
-        "anti",
-        "unlike",
-        "opposed",
-        "tempting",
-        "tempted",
-        "temptation",
-        "naive",
-        "naively",
-        "people",
-        "folks",
-        "someone",
-        "somebody",
-        "beginners",
-        "juniors",
-        "newcomers",
-        "others",
-        "confuse",
-        "confused",
-        "confusing",
-        "misunderstand",
-        "misunderstanding",
-        "dangerous",
-        "worst",
-        "without",
-        "stop",
-    ]
+    for w in """not no never nor avoid instead rather mistake mistaken wrong wrongly misconception myth bad
+    incorrect incorrectly false pitfall trap gotcha antipattern anti unlike opposed tempting tempted
+    temptation naive naively people folks someone somebody beginners juniors newcomers others confuse
+    confused confusing misunderstand misunderstanding dangerous worst without stop""".split()
 )
 _AFTER = frozenset(
     stem(w)
-    for w in [
-        "wrong",
-        "mistake",
-        "bad",
-        "incorrect",
-        "antipattern",
-        "freeze",
-        "freezes",
-        "freezing",
-        "stall",
-        "stalls",
-        "deadlock",
-        "deadlocks",
-        "breaks",
-        "dangerous",
-        "pitfall",
-        "trap",
-        "terrible",
-        "horrible",
-        "avoid",
-        "misconception",
-    ]
+    for w in """wrong mistake bad incorrect antipattern freeze freezes freezing stall stalls deadlock
+    deadlocks breaks dangerous pitfall trap terrible horrible avoid misconception""".split()
 )
 _TURN = frozenset(stem(w) for w in ["but", "however", "whereas", "though", "although", "yet"])
 LOOKBEHIND = 12  # tokens before the claim searched for a rejecting cue

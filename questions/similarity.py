@@ -26,6 +26,8 @@ def sounds_like(expected: str, heard: str) -> bool:
         return True
     if len(expected) < 5 or len(heard) < 4 or expected.isdigit() or heard.isdigit():
         return False
+    if min(len(expected), len(heard)) / max(len(expected), len(heard)) < 0.75:
+        return False  # a whole syllable missing or added is another word ("context" vs "ContextVar")
     spelling = fuzz.ratio(expected, heard)
     if spelling >= 85:
         return True

@@ -1,0 +1,51 @@
+"""Print the matcher's acceptance figures on the labelled answer sets.
+
+Usage: python bench/eval_matching.py [--set dev|holdout|all] [--misses] [--bank PATH]
+The dev set is used to tune spoken forms; the holdout set, written by someone who never saw the
+bank's forms, only to measure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from questions.evaluation import dump, evaluate, load_answers  # noqa: E402
+from questions.loader import builtin_bank_path, load_bank  # noqa: E402
+from questions.matching import Matcher  # noqa: E402
+
+SETS = {"dev": "answers_dev.jsonl", "holdout": "answers_holdout.jsonl"}
+TARGETS = (
+    "targets: strong >= 0.85, paraphrase >= 0.70, ranks first >= 0.97, red-flag recall >= 0.90, "
+    "false red flags <= 0.03, off-topic <= 0.05"
+)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--set", choices=[*SETS, "all"], default="all")
+    parser.add_argument("--misses", action="store_true", help="list the answers that miss a target")
+    parser.add_argument("--bank", default=None)
+    args = parser.parse_args()
+    matcher = Matcher(load_bank(args.bank or builtin_bank_path()))
+    names = list(SETS) if args.set == "all" else [args.set]
+    for name in names:
+        answers = load_answers(ROOT / "tests" / "data" / SETS[name])
+        started = time.perf_counter()
+        figures = evaluate(matcher, answers)
+        elapsed = time.perf_counter() - started
+        print(f"== {name} set ({len(answers)} answers, judged in {elapsed:.1f} s)")
+        print(dump(figures))
+        if args.misses:
+            print("\n".join(f"  - {m}" for m in figures.misses))
+    print(TARGETS)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

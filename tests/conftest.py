@@ -1,0 +1,32 @@
+"""Shared fixtures: the built-in bank and its matcher, loaded once per test session."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from questions.loader import builtin_bank_path, load_bank  # noqa: E402
+from questions.matching import Matcher  # noqa: E402
+from questions.model import Bank  # noqa: E402
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="session")
+def bank() -> Bank:
+    return load_bank(builtin_bank_path())
+
+
+@pytest.fixture(scope="session")
+def matcher(bank: Bank) -> Matcher:
+    return Matcher(bank)
+
+
+@pytest.fixture(autouse=True)
+def _private_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never touch the user's real data folder."""
+    monkeypatch.setenv("VIVAVOCE_DATA_DIR", str(tmp_path_factory.mktemp("vivavoce-data")))

@@ -1,0 +1,157 @@
+"""The matcher on the behaviours the judging core promises, with the built-in bank's real forms."""
+
+import pytest
+
+from questions.matching import Matcher
+from questions.model import Bank
+
+
+def _covered(matcher: Matcher, qid: str, text: str) -> set[str]:
+    return {c.concept for c in matcher.judge(qid, text).covered}
+
+
+def _flags(matcher: Matcher, qid: str, text: str) -> list[str]:
+    return [f.id for f in matcher.judge(qid, text).red_flags]
+
+
+@pytest.fixture(scope="module")
+def tiny() -> Matcher:
+    bank = Bank.model_validate(
+        {
+            "bank": {"id": "tiny", "name": "Tiny", "version": "1"},
+            "questions": [
+                {
+                    "id": "offload",
+                    "title": "How do you run blocking code from async code?",
+                    "topic": "asyncio",
+                    "concepts": [
+                        {"id": "to-thread", "label": "asyncio.to_thread", "say": ["asyncio.to_thread"]},
+                        {"id": "router", "label": "APIRouter", "say": ["APIRouter"]},
+                        {"id": "gt", "label": "Field(gt=0)", "say": ["Field(gt=0)"]},
+                        {"id": "prefix", "label": "prefix /api/v1", "say": ["prefix /api/v1"]},
+                        {"id": "pydantic", "label": "Pydantic", "say": ["Pydantic model"]},
+                        {"id": "ctx", "label": "ContextVar", "say": ["ContextVar"]},
+                        {"id": "own-copy", "label": "per task", "say": ["own copy + each task"]},
+                    ],
+                    "red_flags": [
+                        {
+                            "id": "any-lock",
+                            "label": "Any lock will do: wrong, a threading lock blocks the loop",
+                            "say": ["any lock will do", "threading lock is fine", "just use a thread lock"],
+                        }
+                    ],
+                }
+            ],
+        }
+    )
+    return Matcher(bank)
+
+
+@pytest.mark.parametrize(
+    ("heard", "concept"),
+    [
+        ("you call asyncio dot to thread with the function", "to-thread"),
+        ("I'd use async IO to thread here", "to-thread"),
+        ("make an API router per module", "router"),
+        ("an APIrouter per module", "router"),
+        ("price is field with gt equals zero", "gt"),
+        ("price is filled with gt equals zero", "gt"),
+        ("mount it with prefix slash API slash v one", "prefix"),
+        ("mount it with prefix /api/v1", "prefix"),
+        ("you define a Pidantic model", "pydantic"),
+        ("the context bar holds the request id", "ctx"),
+        ("so each task basically gets its own copy", "own-copy"),
+        ("you get your own copy of it in each task", "own-copy"),
+    ],
+)
+def test_spoken_and_misheard_code_is_credited(tiny: Matcher, heard: str, concept: str) -> None:
+    assert concept in _covered(tiny, "offload", heard)
+
+
+@pytest.mark.parametrize(
+    "heard",
+    [
+        "we walked along the field with great care",
+        "I took the thread pool to a new town",
+        "the rooster and the context of the bar",
+        "my own copy of the book, and a pedal",
+    ],
+)
+def test_ordinary_words_are_not_taken_for_jargon(tiny: Matcher, heard: str) -> None:
+    assert _covered(tiny, "offload", heard) == set()
+
+
+def test_evidence_points_at_the_words_that_earned_it(tiny: Matcher) -> None:
+    text = "Well, honestly I would reach for asyncio.to_thread first."
+    hit = next(c for c in tiny.judge("offload", text).covered if c.concept == "to-thread")
+    assert text[hit.evidence.start : hit.evidence.end] == hit.evidence.text == "asyncio.to_thread"
+
+
+def test_near_misses_are_reported_as_heard_as(tiny: Matcher) -> None:
+    hit = next(c for c in tiny.judge("offload", "a Pidantic model").covered if c.concept == "pydantic")
+    assert [(h.heard, h.as_) for h in hit.heard_as] == [("Pidantic", "pydantic")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Any lock will do, I just use a thread lock.",
+        "Honestly, a threading lock is fine here.",
+    ],
+)
+def test_asserted_misconception_raises_the_red_flag(tiny: Matcher, text: str) -> None:
+    assert _flags(tiny, "offload", text) == ["any-lock"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A common mistake is to think a threading lock is fine.",
+        "I would never just use a thread lock, it freezes the event loop.",
+        "People say any lock will do, but you need an asyncio lock.",
+        "Don't just use a thread lock in a coroutine.",
+        "You could just use a thread lock, which is wrong because it blocks the loop.",
+    ],
+)
+def test_rejected_misconception_is_not_a_red_flag(tiny: Matcher, text: str) -> None:
+    judged = tiny.judge("offload", text)
+    assert judged.red_flags == []
+    assert [f.id for f in judged.rejected_red_flags] == ["any-lock"]
+
+
+def test_a_turn_of_the_sentence_ends_the_rejection(tiny: Matcher) -> None:
+    assert _flags(tiny, "offload", "People worry about it, but honestly any lock will do.") == ["any-lock"]
+
+
+def test_coverage_is_the_weighted_share(tiny: Matcher) -> None:
+    judged = tiny.judge("offload", "asyncio.to_thread and an APIRouter")
+    assert judged.coverage == pytest.approx(2 / 7, abs=1e-3)
+    assert {m.concept for m in judged.missed} == {"gt", "prefix", "pydantic", "ctx", "own-copy"}
+
+
+# The issue's own examples, on the built-in bank.
+
+
+def test_hardcoding_rejected_is_not_flagged(matcher: Matcher) -> None:
+    text = (
+        "I would not hardcode the path in every decorator. I'd create an APIRouter with relative paths "
+        "and mount it with app.include_router(router, prefix='/api/v1')."
+    )
+    judged = matcher.judge("router-path-prefix", text)
+    assert judged.red_flags == []
+    assert judged.coverage >= 0.5
+
+
+def test_threading_lock_mistake_named_is_not_flagged_but_claimed_is(matcher: Matcher) -> None:
+    qid = "asyncio-lock-vs-threading-lock"
+    assert _flags(matcher, qid, "A common mistake is to think a threading lock is fine in async code.") == []
+    assert _flags(matcher, qid, "Any lock will do, I just use a thread lock.") != []
+
+
+def test_off_topic_speech_scores_near_zero(matcher: Matcher, bank: Bank) -> None:
+    text = (
+        "So in my last job I mostly worked on the frontend, React with hooks, and we had a big "
+        "migration from class components. I also set up our CI pipeline and wrote a lot of SQL reports."
+    )
+    for q in bank.questions:
+        assert matcher.judge(q.id, text).coverage <= 0.05, q.id
