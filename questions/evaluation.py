@@ -70,10 +70,14 @@ def evaluate(
     misses += [f"{a.id}: false red flag" for a in clean if flagged[a.id]]
 
     strong = [a for a in answers if a.kind == "strong"]
+    # Judge each strong text on every question in turn: the matcher reuses the text's index.
+    on_question = {
+        (b.id, q): matcher.judge(q, b.text).coverage for b in strong for q in {a.question for a in strong}
+    }
     wins = 0
     for a in strong:
         own = verdicts[a.id].coverage
-        rivals = [matcher.judge(a.question, b.text).coverage for b in strong if b.question != a.question]
+        rivals = [on_question[(b.id, a.question)] for b in strong if b.question != a.question]
         if all(own > r for r in rivals):
             wins += 1
         else:

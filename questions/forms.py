@@ -9,7 +9,7 @@ speech. See ``questions/model.py`` for the syntax as a bank author sees it, and
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from questions.normalize import STOPWORDS, Token, tokenize
 from questions.similarity import glue_fits, sounds_like
@@ -64,53 +64,70 @@ class Found:
     repairs: tuple[tuple[int, int, str], ...] = ()  # (first token, last token, expected word)
 
 
-@dataclass
 class Heard:
-    """A transcript prepared for searching: tokens plus the bank's guarded vocabulary."""
+    """A transcript prepared for searching, with an index of where each vocabulary word occurs.
 
-    text: str
-    guarded: frozenset[str] = frozenset()  # stems the bank uses: such heard words are taken as said
-    tokens: list[Token] = field(init=False)
+    ``guarded`` holds the stems the bank uses: a heard word that is one of them is taken as said
+    and never stretched to mean another. Lookups are memoised, so judging one transcript against
+    every question of a bank costs little more than judging it once.
+    """
 
-    def __post_init__(self) -> None:
-        self.tokens = tokenize(self.text)
-        self._joined: dict[tuple[int, int], str] = {}
+    def __init__(self, text: str, guarded: frozenset[str] = frozenset()) -> None:
+        self.text = text
+        self.guarded = guarded
+        self.tokens: list[Token] = tokenize(text)
+        n = len(self.tokens)
+        self._exact: dict[str, list[tuple[int, int]]] = {}  # joined text or stem -> (position, tokens)
+        # Windows holding a word the bank does not use: where a mishearing can hide.
+        self._fuzzy: list[tuple[int, int, tuple[str, ...], int]] = []
+        for a in range(1, MAX_GLUE + 1):
+            for q in range(n - a + 1):
+                window = self.tokens[q : q + a]
+                pieces = tuple(t.text for t in window)
+                self._exact.setdefault("".join(pieces), []).append((q, a))
+                if a == 1 and window[0].stem != window[0].text:
+                    self._exact.setdefault(window[0].stem, []).append((q, 1))
+                if any(not t.is_stop and t.stem not in guarded for t in window):
+                    self._fuzzy.append((q, a, pieces, sum(map(len, pieces))))
+        self._where: dict[tuple[str, str], dict[int, list[tuple[int, bool]]]] = {}
 
-    def joined(self, start: int, count: int) -> str:
-        key = (start, count)
-        if key not in self._joined:
-            self._joined[key] = "".join(t.text for t in self.tokens[start : start + count])
-        return self._joined[key]
+    def where(self, target: str, target_stem: str) -> dict[int, list[tuple[int, bool]]]:
+        """Positions where ``target`` (one form word, or several glued) was heard.
 
-    def word_matches(self, index: int, word: str, word_stem: str) -> bool:
-        tok = self.tokens[index]
-        if tok.stem == word_stem or tok.text == word:
-            return True
-        if tok.stem in self.guarded or word in STOPWORDS or tok.is_stop:
-            return False
-        return sounds_like(word, tok.text)
+        Maps a token position to [(tokens consumed, exact)].
+        """
+        key = (target, target_stem)
+        if key in self._where:
+            return self._where[key]
+        found: dict[int, list[tuple[int, bool]]] = {}
+        seen: set[tuple[int, int]] = set()
+        for q, a in self._exact.get(target, []) + self._exact.get(target_stem, []):
+            if (q, a) not in seen:
+                seen.add((q, a))
+                found.setdefault(q, []).append((a, True))
+        if target not in STOPWORDS and len(target) >= 5:
+            low, high = 0.75 * len(target), len(target) / 0.75  # sounds_like's length bound
+            for q, a, pieces, size in self._fuzzy:
+                if not low <= size <= high or (q, a) in seen:
+                    continue
+                if a == 1 and pieces[0] in STOPWORDS:
+                    continue
+                if sounds_like(target, pieces[0]) if a == 1 else glue_fits(target, pieces):
+                    found.setdefault(q, []).append((a, False))
+        for options in found.values():
+            options.sort(key=lambda o: (not o[1], o[0]))
+        self._where[key] = found
+        return found
 
     def _step(self, part: Part, j: int, q: int) -> Iterator[tuple[int, int, bool]]:
-        """Ways form word ``j`` (maybe glued with the next) matches at token ``q``.
+        """Ways form word ``j`` (maybe glued with the next ones) matches at token ``q``.
 
         Yields (form words consumed, tokens consumed, exact).
         """
-        n = len(self.tokens)
-        if self.word_matches(q, part.words[j], part.stems[j]):
-            tok = self.tokens[q]
-            yield 1, 1, tok.stem == part.stems[j] or tok.text == part.words[j]
         for b in range(1, min(MAX_GLUE, len(part.words) - j) + 1):
             target = "".join(part.words[j : j + b])
-            for a in range(1, min(MAX_GLUE, n - q) + 1):
-                if a == b == 1:
-                    continue
-                heard = self.joined(q, a)
-                if heard[0] != target[0] and len(target) < 7:
-                    continue
-                if heard == target:
-                    yield b, a, True
-                elif glue_fits(target, [t.text for t in self.tokens[q : q + a]]):
-                    yield b, a, False
+            for a, exact in self.where(target, part.stems[j] if b == 1 else target).get(q, ()):
+                yield b, a, exact
 
     def _extend(self, part: Part, j: int, q: int, used: list[int], repairs: list) -> int | None:
         """Match form words ``j..`` starting at or after token ``q``; return the last token used."""
@@ -137,18 +154,25 @@ class Heard:
                     return None
         return None
 
+    def _starts(self, part: Part) -> list[int]:
+        starts: set[int] = set()
+        for b in range(1, min(MAX_GLUE, len(part.words)) + 1):
+            target = "".join(part.words[:b])
+            starts.update(self.where(target, part.stems[0] if b == 1 else target))
+        return sorted(starts)
+
     def find_part(self, part: Part) -> Iterator[Found]:
         """Every place the part occurs, earliest first, non-overlapping."""
-        start = 0
-        while start < len(self.tokens):
+        after = -1
+        for start in self._starts(part):
+            if start <= after:
+                continue
             used: list[int] = []
             repairs: list[tuple[int, int, str]] = []
             end = self._extend(part, 0, start, used, repairs)
-            if end is None:
-                start += 1
-                continue
-            yield Found(used[0], end, frozenset(used), tuple(repairs))
-            start = end + 1
+            if end is not None:
+                yield Found(used[0], end, frozenset(used), tuple(repairs))
+                after = end
 
     def find(self, form: Form) -> Iterator[Found]:
         """Every place the whole form occurs (all parts within one window), earliest first."""

@@ -6,6 +6,7 @@ transcripts. Every credit and every flag points at the words that earned it.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from questions.forms import Form, Found, Heard, compile_form
@@ -49,6 +50,7 @@ class Matcher:
     def __init__(self, bank: Bank) -> None:
         self.bank = bank
         self._guarded = bank_vocabulary(bank)
+        self._recent: OrderedDict[str, Heard] = OrderedDict()
         self._questions: dict[str, tuple[Question, list[_Compiled], list[_Compiled]]] = {}
         for q in bank.questions:
             self._questions[q.id] = (
@@ -62,7 +64,7 @@ class Matcher:
         if question_id not in self._questions:
             self.bank.question(question_id)  # raises KeyError naming the known ids
         question, concepts, red_flags = self._questions[question_id]
-        heard = Heard(transcript, self._guarded)
+        heard = self._prepare(transcript)
         covered: list[ConceptHit] = []
         missed: list[ConceptMiss] = []
         for concept in concepts:
@@ -91,6 +93,14 @@ class Matcher:
             red_flags=flags,
             rejected_red_flags=rejected,
         )
+
+    def _prepare(self, transcript: str) -> Heard:
+        """The transcript's search index, kept for the next questions judged on the same words."""
+        heard = self._recent.pop(transcript, None) or Heard(transcript, self._guarded)
+        self._recent[transcript] = heard
+        while len(self._recent) > 32:
+            self._recent.popitem(last=False)
+        return heard
 
     def _red_flags(
         self, heard: Heard, red_flags: list[_Compiled]
