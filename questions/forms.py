@@ -14,8 +14,15 @@ from dataclasses import dataclass
 from questions.normalize import STOPWORDS, Token, tokenize
 from questions.similarity import glue_fits, sounds_like
 
-MAX_GAP_WORDS = 3  # content words allowed between two words of a part
 MAX_GAP_TOKENS = 6  # all tokens (glue words included) allowed between two words of a part
+
+
+def max_gap_words(part_length: int) -> int:
+    """Content words allowed between two words of a part: short forms must stay tight, or
+    "a lock is a lock" would match any two locks in a sentence."""
+    return 1 if part_length <= 3 else min(3, part_length - 2)
+
+
 PART_WINDOW = 25  # tokens spanned by all parts of a ``+`` form
 MAX_GLUE = 3  # tokens that may be glued into, or split out of, one word
 
@@ -150,7 +157,7 @@ class Heard:
                 return None  # the first word anchors the match where the search started
             if not self.tokens[pos].is_stop:
                 skipped_words += 1
-                if skipped_words > MAX_GAP_WORDS:
+                if skipped_words > max_gap_words(len(part.words)):
                     return None
         return None
 

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from questions.normalize import Token, stem
 
-_BEFORE = frozenset(
+# Words that negate what follows closely ("I would not use", "never hardcode").
+_NEGATORS = frozenset(stem(w) for w in "not no never nor without stop avoid instead rather".split())
+# Words that frame a whole clause as wrong ("a common mistake is to think ...").
+_FRAMES = frozenset(
     stem(w)
-    for w in """not no never nor avoid instead rather mistake mistaken wrong wrongly misconception myth bad
-    incorrect incorrectly false pitfall trap gotcha antipattern anti unlike opposed tempting tempted
-    temptation naive naively people folks someone somebody beginners juniors newcomers others confuse
-    confused confusing misunderstand misunderstanding dangerous worst without stop""".split()
+    for w in """mistake mistaken wrong wrongly misconception myth bad incorrect incorrectly false pitfall
+    trap gotcha antipattern anti unlike opposed tempting tempted temptation naive naively people folks
+    someone somebody beginners juniors newcomers others confuse confused confusing misunderstand
+    misunderstanding dangerous worst avoid instead rather""".split()
 )
 _AFTER = frozenset(
     stem(w)
@@ -24,20 +27,21 @@ _AFTER = frozenset(
     deadlocks breaks dangerous pitfall trap terrible horrible avoid misconception""".split()
 )
 _TURN = frozenset(stem(w) for w in ["but", "however", "whereas", "though", "although", "yet"])
-LOOKBEHIND = 12  # tokens before the claim searched for a rejecting cue
+NEGATOR_REACH = 5  # tokens before the claim within which "not"/"never" applies to it
+FRAME_REACH = 25  # tokens before the claim within which a framing word applies (same clause)
 LOOKAHEAD = 8  # tokens after the claim searched for a verdict
 
 
 def is_rejected(tokens: list[Token], first: int, last: int, used: frozenset[int]) -> bool:
     """Whether the claim spanning tokens ``first..last`` is negated or rejected by its context."""
     clause = tokens[first].clause
-    for i in range(first - 1, max(-1, first - LOOKBEHIND - 1), -1):
+    for distance, i in enumerate(range(first - 1, max(-1, first - FRAME_REACH - 1), -1), 1):
         tok = tokens[i]
         if tok.clause != clause or tok.stem in _TURN:
             break
-        if tok.stem in _BEFORE:
+        if tok.stem in _FRAMES or (distance <= NEGATOR_REACH and tok.stem in _NEGATORS):
             return True
-    if any(tokens[i].stem in _BEFORE for i in range(first, last + 1) if i not in used):
+    if any(tokens[i].stem in _NEGATORS | _FRAMES for i in range(first, last + 1) if i not in used):
         return True
     next_clause_seen = False
     for i in range(last + 1, min(len(tokens), last + 1 + LOOKAHEAD)):

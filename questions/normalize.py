@@ -51,7 +51,7 @@ STOPWORDS = frozenset(
     with as by at so i you we they he she my your our their just then there here can will would could
     should do does did have has had me us them from into about which what when how also very really
     kind sort like um uh er hmm basically actually yeah okay ok well right some any all get gets got
-    s re ll ve d m one""".split()
+    s one""".split()
 )
 
 _stemmer = snowballstemmer.stemmer("english")

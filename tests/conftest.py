@@ -9,9 +9,9 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from questions.loader import builtin_bank_path, load_bank  # noqa: E402
-from questions.matching import Matcher  # noqa: E402
-from questions.model import Bank  # noqa: E402
+from questions.loader import builtin_bank_path, load_bank
+from questions.matching import Matcher
+from questions.model import Bank
 
 DATA = Path(__file__).parent / "data"
 

@@ -8,7 +8,10 @@ from questions.normalize import normalized_text, tokenize
     [
         ("asyncio.to_thread", "async IO dot to thread"),
         ("APIRouter", "API router"),
-        ("app.include_router(router, prefix='/api/v1')", "app include router router prefix slash api slash v one"),
+        (
+            "app.include_router(router, prefix='/api/v1')",
+            "app include router router prefix slash api slash v one",
+        ),
         ("Field(gt=0)", "field gt equals zero"),
         ("@field_validator", "field validator"),
         ("ThreadPoolExecutor", "thread pool executor"),
@@ -23,7 +26,10 @@ def test_code_and_its_spoken_form_normalize_alike(written: str, spoken: str) -> 
 
 
 def test_contractions_expose_negation() -> None:
-    assert normalized_text("I don't, it isn't, we can't, they won't") == "i do not it is not we can not they will not"
+    assert (
+        normalized_text("I don't, it isn't, we can't, they won't")
+        == "i do not it is not we can not they will not"
+    )
 
 
 def test_tokens_point_back_into_the_original_text() -> None:
