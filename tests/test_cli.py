@@ -93,7 +93,7 @@ def test_import_round_trips_the_users_question_file(tmp_path: Path) -> None:
     assert summary["questions"] == 20 and summary["red_flags"] == 9
     listed = json.loads(_run("questions", "--bank", str(out), "--json").stdout)
     source_titles = [
-        block.splitlines()[0]
+        block.strip().splitlines()[0]
         for block in (DATA / "python-async-fastapi-pydantic.txt").read_text().split("\n\n")
         if block.strip()
     ]
