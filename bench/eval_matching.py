@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT))
 
 from questions.evaluation import dump, evaluate, load_answers  # noqa: E402
 from questions.loader import builtin_bank_path, load_bank  # noqa: E402
-from questions.matching import Matcher  # noqa: E402
+from questions.matching import build_matcher  # noqa: E402
 
 SETS = {"dev": "answers_dev.jsonl", "holdout": "answers_holdout.jsonl"}
 TARGETS = (
@@ -31,8 +31,18 @@ def main() -> int:
     parser.add_argument("--set", choices=[*SETS, "all"], default="all")
     parser.add_argument("--misses", action="store_true", help="list the answers that miss a target")
     parser.add_argument("--bank", default=None)
+    parser.add_argument("--words-only", action="store_true", help="spoken forms only, no meaning model")
+    parser.add_argument("--threshold", type=float, default=None, help="meaning similarity threshold")
+    parser.add_argument("--margin", type=float, default=None, help="meaning margin to a stretch's best")
+    parser.add_argument("--bank-margin", type=float, default=None)
     args = parser.parse_args()
-    matcher = Matcher(load_bank(args.bank or builtin_bank_path()))
+    matcher = build_matcher(load_bank(args.bank or builtin_bank_path()), use_meaning=not args.words_only)
+    if args.threshold is not None and matcher.meaning is not None:
+        matcher.meaning.threshold = args.threshold
+    if args.margin is not None and matcher.meaning is not None:
+        matcher.meaning.margin = args.margin
+    if args.bank_margin is not None and matcher.meaning is not None:
+        matcher.meaning.bank_margin = args.bank_margin
     names = list(SETS) if args.set == "all" else [args.set]
     for name in names:
         answers = load_answers(ROOT / "tests" / "data" / SETS[name])

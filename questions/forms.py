@@ -47,18 +47,17 @@ def compile_part(text: str) -> Part | None:
     tokens = tokenize(text)
     content = [t for t in tokens if not t.is_stop]
     # Glue words are optional, unless the form is little more than glue ("to thread").
+    if not content:
+        return None  # only glue words ("just slash"): it would match everywhere
     kept = content if len(content) >= 2 else tokens
-    if not kept:
-        return None
     return Part(tuple(t.text for t in kept), tuple(t.stem for t in kept))
 
 
 def compile_form(text: str) -> Form | None:
     """Compile one ``say`` string; None when nothing matchable is left (only glue words)."""
-    parts = [compile_part(p) for p in text.split("+")]
-    if not parts or any(p is None for p in parts):
-        return None
-    return Form(text, tuple(p for p in parts if p is not None))
+    # A part made only of glue words ("raised + at + await") says nothing: it is left out.
+    parts = tuple(p for p in (compile_part(t) for t in text.split("+")) if p is not None)
+    return Form(text, parts) if parts else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,8 @@ Fields may be added; none may be renamed or removed (other tools read this outpu
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -33,6 +35,10 @@ class ConceptHit(BaseModel):
     weight: float
     evidence: Evidence
     heard_as: list[HeardAs] = Field(default_factory=list)
+    # "words": one of the concept's spoken forms was said; "meaning": said in other words,
+    # judged by sentence similarity (then ``similarity`` holds the cosine, 0..1).
+    match: Literal["words", "meaning"] = "words"
+    similarity: float | None = None
 
 
 class ConceptMiss(BaseModel):

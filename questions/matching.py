@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from questions.forms import Form, Found, Heard, compile_form
 from questions.judgement import ConceptHit, ConceptMiss, Evidence, HeardAs, Judgement, RedFlagHit
+from questions.meaning import MeaningMatcher
 from questions.model import Bank, Question
 from questions.negation import is_rejected
 from questions.normalize import tokenize
@@ -47,8 +48,9 @@ def bank_vocabulary(bank: Bank) -> frozenset[str]:
 class Matcher:
     """Scores transcripts against the questions of one bank."""
 
-    def __init__(self, bank: Bank) -> None:
+    def __init__(self, bank: Bank, meaning: MeaningMatcher | None = None) -> None:
         self.bank = bank
+        self.meaning = meaning
         self._guarded = bank_vocabulary(bank)
         self._recent: OrderedDict[str, Heard] = OrderedDict()
         self._questions: dict[str, tuple[Question, list[_Compiled], list[_Compiled]]] = {}
@@ -66,21 +68,42 @@ class Matcher:
         question, concepts, red_flags = self._questions[question_id]
         heard = self._prepare(transcript)
         covered: list[ConceptHit] = []
-        missed: list[ConceptMiss] = []
+        unmatched = []
         for concept in concepts:
             found = _first(heard, concept.forms)
             if found is None:
-                missed.append(ConceptMiss(concept=concept.id, label=concept.label, weight=concept.weight))
+                unmatched.append(concept)
                 continue
             covered.append(
                 ConceptHit(
                     concept=concept.id,
                     label=concept.label,
                     weight=concept.weight,
-                    evidence=_evidence(heard, found),
+                    evidence=_evidence(heard, found.first, found.last),
                     heard_as=_heard_as(heard, found),
                 )
             )
+        by_meaning = {}
+        if self.meaning is not None and unmatched:
+            by_meaning = self.meaning.best(heard, question, {c.id for c in unmatched})
+        missed: list[ConceptMiss] = []
+        for concept in unmatched:
+            if concept.id in by_meaning:
+                score, unit = by_meaning[concept.id]
+                covered.append(
+                    ConceptHit(
+                        concept=concept.id,
+                        label=concept.label,
+                        weight=concept.weight,
+                        evidence=_evidence(heard, unit.first, unit.last),
+                        match="meaning",
+                        similarity=round(score, 3),
+                    )
+                )
+            else:
+                missed.append(ConceptMiss(concept=concept.id, label=concept.label, weight=concept.weight))
+        order = {c.id: i for i, c in enumerate(question.concepts)}
+        covered.sort(key=lambda hit: order[hit.concept])
         flags, rejected = self._red_flags(heard, red_flags)
         total = question.total_weight
         coverage = sum(c.weight for c in covered) / total if total else 0.0
@@ -120,9 +143,17 @@ class Matcher:
                 if asserted:
                     break
             if asserted:
-                raised.append(RedFlagHit(id=flag.id, label=flag.label, evidence=_evidence(heard, asserted)))
+                raised.append(
+                    RedFlagHit(
+                        id=flag.id, label=flag.label, evidence=_evidence(heard, asserted.first, asserted.last)
+                    )
+                )
             elif denied:
-                rejected.append(RedFlagHit(id=flag.id, label=flag.label, evidence=_evidence(heard, denied)))
+                rejected.append(
+                    RedFlagHit(
+                        id=flag.id, label=flag.label, evidence=_evidence(heard, denied.first, denied.last)
+                    )
+                )
         return raised, rejected
 
 
@@ -135,9 +166,9 @@ def _first(heard: Heard, forms: tuple[Form, ...]) -> Found | None:
     return best
 
 
-def _evidence(heard: Heard, found: Found) -> Evidence:
-    start = heard.tokens[found.first].start
-    end = heard.tokens[found.last].end
+def _evidence(heard: Heard, first: int, last: int) -> Evidence:
+    start = heard.tokens[first].start
+    end = heard.tokens[last].end
     return Evidence(text=heard.text[start:end], start=start, end=end)
 
 
@@ -147,3 +178,14 @@ def _heard_as(heard: Heard, found: Found) -> list[HeardAs]:
         start, end = heard.tokens[first].start, heard.tokens[last].end
         out.append(HeardAs(heard=heard.text[start:end], as_=expected, start=start, end=end))
     return out
+
+
+def build_matcher(bank: Bank, use_meaning: bool = True) -> Matcher:
+    """The matcher the app and CLI use: spoken forms, plus meaning when the local model is there."""
+    meaning = None
+    if use_meaning:
+        from questions.embedding import SentenceEncoder, encoder_available
+
+        if encoder_available():
+            meaning = MeaningMatcher(SentenceEncoder(), bank)
+    return Matcher(bank, meaning)

@@ -19,12 +19,13 @@ _FRAMES = frozenset(
     for w in """mistake mistaken wrong wrongly misconception myth bad incorrect incorrectly false pitfall
     trap gotcha antipattern anti unlike opposed tempting tempted temptation naive naively people folks
     someone somebody beginners juniors newcomers others confuse confused confusing misunderstand
-    misunderstanding dangerous worst avoid instead rather""".split()
+    misunderstanding dangerous worst avoid instead rather seem seems appear appears illusion looks""".split()
 )
 _AFTER = frozenset(
     stem(w)
     for w in """wrong mistake bad incorrect antipattern freeze freezes freezing stall stalls deadlock
-    deadlocks breaks dangerous pitfall trap terrible horrible avoid misconception""".split()
+    deadlocks breaks defeat defeats pointless dangerous pitfall trap terrible horrible avoid
+    misconception""".split()
 )
 _TURN = frozenset(stem(w) for w in ["but", "however", "whereas", "though", "although", "yet"])
 NEGATOR_REACH = 5  # tokens before the claim within which "not"/"never" applies to it

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from questions.judgement import Judgement
 from questions.loader import read_text
-from questions.matching import Matcher
+from questions.matching import build_matcher
 from vivavoce.commands_bank import open_bank
 from vivavoce.output import UserError, emit
 
@@ -19,7 +19,7 @@ class _Scorer:
 
     def __init__(self, bank_path: str | None) -> None:
         self.bank = open_bank(bank_path)
-        self.matcher = Matcher(self.bank)
+        self.matcher = build_matcher(self.bank)
         self._speech = None
 
     def score_text(self, question_id: str, text: str) -> dict:

@@ -1,0 +1,113 @@
+"""Credit a concept said in other words: sentence embeddings of the answer against the concept.
+
+The spoken forms catch how a point is usually said; a person who explains it in their own words
+("you get back a paused object and nothing in the body has run") shares few words with it. Each
+stretch of the answer (a sentence, or a window of a long one) is embedded with a small local model
+(all-MiniLM-L6-v2, run in numpy: see ``questions/embedding.py``) and compared with the concept's
+label and longer spoken forms. Only concepts use this: embeddings barely tell "X is fine" from "X
+is not fine", so red flags stay with the spoken forms and their negation rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from questions.embedding import SentenceEncoder
+from questions.forms import Heard
+from questions.model import Bank, Concept, Question
+
+MEANING_THRESHOLD = 0.55  # cosine; tuned on the dev set (see BENCHMARKS.md), checked on the holdout
+MARGIN = 0.03  # a stretch may credit concepts this close to its best one in the question
+BANK_MARGIN = 0.05  # ... and this close to its best one in the whole bank
+WINDOW = 14  # tokens in a window over a long sentence
+STRIDE = 7
+MIN_UNIT = 4  # shorter stretches carry too little meaning to judge
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    first: int  # token index
+    last: int  # inclusive
+    text: str
+
+
+def units(heard: Heard) -> list[Unit]:
+    """The answer cut into sentences, long sentences also into overlapping windows."""
+    tokens = heard.tokens
+    out: list[Unit] = []
+
+    def add(first: int, last: int) -> None:
+        if last - first + 1 >= MIN_UNIT:
+            out.append(Unit(first, last, heard.text[tokens[first].start : tokens[last].end]))
+
+    start = 0
+    for i in range(1, len(tokens) + 1):
+        if i == len(tokens) or tokens[i].clause != tokens[start].clause:
+            add(start, i - 1)
+            if i - start > WINDOW:
+                for w in range(start, i - WINDOW // 2, STRIDE):
+                    add(w, min(i, w + WINDOW) - 1)
+            start = i
+    return out
+
+
+def prototypes(concept: Concept) -> list[str]:
+    """What a concept means, in sentences: its label and its spoken forms of three words or more."""
+    forms = [f.replace("+", " ") for f in concept.say if len(f.replace("+", " ").split()) >= 3]
+    return [concept.label, *forms]
+
+
+class MeaningMatcher:
+    """Best-matching stretch of an answer for each concept, by sentence-embedding similarity."""
+
+    def __init__(
+        self,
+        encoder: SentenceEncoder,
+        bank: Bank | None = None,
+        threshold: float = MEANING_THRESHOLD,
+        margin: float = MARGIN,
+        bank_margin: float = BANK_MARGIN,
+    ) -> None:
+        self.encoder = encoder
+        self._bank = bank
+        self.bank_margin = bank_margin
+        self.threshold = threshold
+        self.margin = margin
+        self._prototypes: dict[tuple[str, str], np.ndarray] = {}
+
+    def best(self, heard: Heard, question: Question, wanted: set[str]) -> dict[str, tuple[float, Unit]]:
+        """For each wanted concept said in other words: (similarity, the stretch that says it).
+
+        A stretch of the answer credits only the concept(s) of the question it is closest to: a
+        sentence about one point is usually somewhat similar to its neighbours too, and must not
+        earn them all.
+        """
+        pieces = units(heard)
+        if not pieces or not wanted:
+            return {}
+        answer = self.encoder.encode([u.text for u in pieces])
+        scores = np.stack([self._similarity(question, c, answer) for c in question.concepts])
+        closest = scores.max(axis=0)  # per unit: its best concept's similarity
+        if self._bank is not None:
+            # ...and a stretch about another question's point does not earn this one's.
+            everywhere = np.stack(
+                [self._similarity(q, c, answer) for q in self._bank.questions for c in q.concepts]
+            ).max(axis=0)
+            closest = np.maximum(closest, everywhere - self.bank_margin + self.margin)
+        found: dict[str, tuple[float, Unit]] = {}
+        for row, concept in enumerate(question.concepts):
+            if concept.id not in wanted:
+                continue
+            eligible = np.where(scores[row] >= closest - self.margin, scores[row], -1.0)
+            best_unit = int(eligible.argmax())
+            if eligible[best_unit] >= self.threshold:
+                found[concept.id] = (float(eligible[best_unit]), pieces[best_unit])
+        return found
+
+    def _similarity(self, question: Question, concept: Concept, answer: np.ndarray) -> np.ndarray:
+        key = (question.id, concept.id)
+        if key not in self._prototypes:
+            self._prototypes[key] = self.encoder.encode(prototypes(concept))
+        return (self._prototypes[key] @ answer.T).max(axis=0)
