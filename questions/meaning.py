@@ -76,6 +76,7 @@ class MeaningMatcher:
         self.threshold = threshold
         self.margin = margin
         self._prototypes: dict[tuple[str, str], np.ndarray] = {}
+        self._recent: dict[str, tuple[list[Unit], np.ndarray, np.ndarray | None]] = {}
 
     def best(self, heard: Heard, question: Question, wanted: set[str]) -> dict[str, tuple[float, Unit]]:
         """For each wanted concept said in other words: (similarity, the stretch that says it).
@@ -84,17 +85,13 @@ class MeaningMatcher:
         sentence about one point is usually somewhat similar to its neighbours too, and must not
         earn them all.
         """
-        pieces = units(heard)
+        pieces, answer, everywhere = self._answer(heard)
         if not pieces or not wanted:
             return {}
-        answer = self.encoder.encode([u.text for u in pieces])
         scores = np.stack([self._similarity(question, c, answer) for c in question.concepts])
         closest = scores.max(axis=0)  # per unit: its best concept's similarity
-        if self._bank is not None:
+        if everywhere is not None:
             # ...and a stretch about another question's point does not earn this one's.
-            everywhere = np.stack(
-                [self._similarity(q, c, answer) for q in self._bank.questions for c in q.concepts]
-            ).max(axis=0)
             closest = np.maximum(closest, everywhere - self.bank_margin + self.margin)
         found: dict[str, tuple[float, Unit]] = {}
         for row, concept in enumerate(question.concepts):
@@ -105,6 +102,23 @@ class MeaningMatcher:
             if eligible[best_unit] >= self.threshold:
                 found[concept.id] = (float(eligible[best_unit]), pieces[best_unit])
         return found
+
+    def _answer(self, heard: Heard) -> tuple[list[Unit], np.ndarray, np.ndarray | None]:
+        """Units, their embeddings and their best similarity to any concept of the bank, kept
+        for the next question judged on the same transcript."""
+        if heard.text in self._recent:
+            return self._recent[heard.text]
+        pieces = units(heard)
+        answer = self.encoder.encode([u.text for u in pieces])
+        everywhere = None
+        if self._bank is not None and pieces:
+            everywhere = np.stack(
+                [self._similarity(q, c, answer) for q in self._bank.questions for c in q.concepts]
+            ).max(axis=0)
+        self._recent[heard.text] = (pieces, answer, everywhere)
+        if len(self._recent) > 32:
+            self._recent.pop(next(iter(self._recent)))
+        return pieces, answer, everywhere
 
     def _similarity(self, question: Question, concept: Concept, answer: np.ndarray) -> np.ndarray:
         key = (question.id, concept.id)

@@ -1,0 +1,64 @@
+"""The judging figures on the labelled answer sets, asserted.
+
+The dev set is what the bank was tuned on; it must meet the issue's targets, except ranking, where
+two legitimately overlapping question pairs (include_router vs APIRouter; asyncio.Lock vs blocking
+code) tie. The held-out set was never used for tuning: its thresholds sit at the measured level
+(see BENCHMARKS.md) so a regression fails, and the gap to the targets stays visible.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from questions.evaluation import Figures, evaluate, load_answers
+from questions.matching import Matcher, build_matcher
+from questions.model import Bank
+from tests.conftest import DATA
+
+
+@pytest.fixture(scope="module")
+def full_matcher(bank: Bank) -> Matcher:
+    matcher = build_matcher(bank)
+    assert matcher.meaning is not None, "the sentence model must be installed for these figures"
+    return matcher
+
+
+@pytest.fixture(scope="module")
+def dev(full_matcher: Matcher) -> Figures:
+    return evaluate(full_matcher, load_answers(DATA / "answers_dev.jsonl"))
+
+
+@pytest.fixture(scope="module")
+def holdout(full_matcher: Matcher) -> Figures:
+    return evaluate(full_matcher, load_answers(DATA / "answers_holdout.jsonl"))
+
+
+@pytest.mark.slow
+def test_dev_set_meets_the_targets(dev: Figures) -> None:
+    assert dev.strong_coverage >= 0.85
+    assert dev.paraphrase_coverage >= 0.70
+    assert dev.red_flag_recall is not None and dev.red_flag_recall >= 0.90
+    assert dev.false_red_flags <= 0.03
+    assert dev.off_topic_coverage <= 0.05
+    assert dev.own_answer_ranks_first >= 0.90
+    # A half answer must not look like a whole one.
+    assert dev.partial_coverage is not None and 0.3 <= dev.partial_coverage <= 0.65
+
+
+@pytest.mark.slow
+def test_holdout_set_holds_its_measured_level(holdout: Figures) -> None:
+    assert holdout.strong_coverage >= 0.90
+    assert holdout.paraphrase_coverage >= 0.65
+    assert holdout.own_answer_ranks_first >= 0.97
+    assert holdout.red_flag_recall is not None and holdout.red_flag_recall >= 0.6
+    assert holdout.false_red_flags <= 0.06
+    assert holdout.off_topic_coverage <= 0.05
+
+
+@pytest.mark.slow
+def test_spoken_forms_alone_still_judge_strong_answers(bank: Bank) -> None:
+    """Without the sentence model (not installed), the app still judges, on spoken forms."""
+    figures = evaluate(Matcher(bank), load_answers(DATA / "answers_dev.jsonl"))
+    assert figures.strong_coverage >= 0.85
+    assert figures.own_answer_ranks_first >= 0.90
+    assert figures.false_red_flags <= 0.03
