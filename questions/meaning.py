@@ -10,12 +10,13 @@ is not fine", so red flags stay with the spoken forms and their negation rules.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
 
 from questions.embedding import SentenceEncoder
-from questions.forms import Heard
+from questions.forms import Heard, compile_form
 from questions.model import Bank, Concept, Question
 
 MEANING_THRESHOLD = 0.55  # cosine; tuned on the dev set (see BENCHMARKS.md), checked on the holdout
@@ -53,10 +54,23 @@ def units(heard: Heard) -> list[Unit]:
     return out
 
 
-def prototypes(concept: Concept) -> list[str]:
-    """What a concept means, in sentences: its label and its spoken forms of three words or more."""
+def prototypes(concept: Concept, examples: list[str] = ()) -> list[str]:
+    """What a concept means, in sentences: its label, its spoken forms of three words or more,
+    and the model answer's sentences that make the point."""
     forms = [f.replace("+", " ") for f in concept.say if len(f.replace("+", " ").split()) >= 3]
-    return [concept.label, *forms]
+    return [concept.label, *forms, *examples]
+
+
+def model_answer_examples(question: Question) -> dict[str, list[str]]:
+    """The model answer's sentences, each filed under the concepts whose spoken forms it says."""
+    examples: dict[str, list[str]] = {}
+    for sentence in re.split(r"(?<=[.!?])\s+", question.model_answer):
+        heard = Heard(sentence)
+        for concept in question.concepts:
+            forms = (compile_form(f) for f in concept.say)
+            if any(f is not None and next(heard.find(f), None) for f in forms):
+                examples.setdefault(concept.id, []).append(sentence.strip())
+    return examples
 
 
 class MeaningMatcher:
@@ -77,6 +91,7 @@ class MeaningMatcher:
         self.margin = margin
         self._prototypes: dict[tuple[str, str], np.ndarray] = {}
         self._recent: dict[str, tuple[list[Unit], np.ndarray, np.ndarray | None]] = {}
+        self._examples: dict[str, dict[str, list[str]]] = {}
 
     def best(self, heard: Heard, question: Question, wanted: set[str]) -> dict[str, tuple[float, Unit]]:
         """For each wanted concept said in other words: (similarity, the stretch that says it).
@@ -123,5 +138,8 @@ class MeaningMatcher:
     def _similarity(self, question: Question, concept: Concept, answer: np.ndarray) -> np.ndarray:
         key = (question.id, concept.id)
         if key not in self._prototypes:
-            self._prototypes[key] = self.encoder.encode(prototypes(concept))
+            if question.id not in self._examples:
+                self._examples[question.id] = model_answer_examples(question)
+            examples = self._examples[question.id].get(concept.id, [])
+            self._prototypes[key] = self.encoder.encode(prototypes(concept, examples))
         return (self._prototypes[key] @ answer.T).max(axis=0)
