@@ -23,6 +23,8 @@ def max_gap_words(part_length: int) -> int:
     return 1 if part_length <= 3 else min(3, part_length - 2)
 
 
+# Words that sharpen a form ("just use a thread lock") but cannot carry one alone.
+_WEAK = frozenset({"just", "not", "no"})
 PART_WINDOW = 25  # tokens spanned by all parts of a ``+`` form
 MAX_GLUE = 3  # tokens that may be glued into, or split out of, one word
 
@@ -47,7 +49,7 @@ def compile_part(text: str) -> Part | None:
     tokens = tokenize(text)
     content = [t for t in tokens if not t.is_stop]
     # Glue words are optional, unless the form is little more than glue ("to thread").
-    if not content:
+    if all(t.text in _WEAK for t in content):
         return None  # only glue words ("just slash"): it would match everywhere
     kept = content if len(content) >= 2 else tokens
     return Part(tuple(t.text for t in kept), tuple(t.stem for t in kept))

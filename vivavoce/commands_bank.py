@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from questions.errors import BankError
+from questions.forms import compile_form
 from questions.importer import import_text_file
 from questions.loader import builtin_bank_path, load_bank, save_bank
 from questions.model import Bank
@@ -67,9 +68,23 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     bank = load_bank(args.file)
+    warnings = unmatchable_forms(bank)
+    lines = [f"{args.file}: OK, {len(bank.questions)} questions"]
+    lines += [f"  warning: {w}" for w in warnings]
     emit(
         args,
-        {"ok": True, "bank": bank.bank.id, "questions": len(bank.questions)},
-        f"{args.file}: OK, {len(bank.questions)} questions",
+        {"ok": True, "bank": bank.bank.id, "questions": len(bank.questions), "warnings": warnings},
+        "\n".join(lines),
     )
     return 0
+
+
+def unmatchable_forms(bank: Bank) -> list[str]:
+    """Spoken forms made only of glue words ("just slash"): they can never be matched."""
+    return [
+        f"{q.id} / {item.id}: the form {form!r} has only glue words and is ignored; add a content word"
+        for q in bank.questions
+        for item in [*q.concepts, *q.red_flags]
+        for form in item.say
+        if compile_form(form) is None
+    ]
