@@ -18,6 +18,7 @@ import numpy as np
 from questions.embedding import SentenceEncoder
 from questions.forms import Heard, compile_form
 from questions.model import Bank, Concept, Question
+from questions.prototype_store import PrototypeStore
 
 MEANING_THRESHOLD = 0.55  # cosine; tuned on the dev set (see BENCHMARKS.md), checked on the holdout
 MARGIN = 0.03  # a stretch may credit concepts this close to its best one in the question
@@ -85,6 +86,7 @@ class MeaningMatcher:
         bank_margin: float = BANK_MARGIN,
     ) -> None:
         self.encoder = encoder
+        self.store = PrototypeStore(encoder)
         self._bank = bank
         self.bank_margin = bank_margin
         self.threshold = threshold
@@ -116,6 +118,7 @@ class MeaningMatcher:
             best_unit = int(eligible.argmax())
             if eligible[best_unit] >= self.threshold:
                 found[concept.id] = (float(eligible[best_unit]), pieces[best_unit])
+        self.store.save()
         return found
 
     def _answer(self, heard: Heard) -> tuple[list[Unit], np.ndarray, np.ndarray | None]:
@@ -141,5 +144,5 @@ class MeaningMatcher:
             if question.id not in self._examples:
                 self._examples[question.id] = model_answer_examples(question)
             examples = self._examples[question.id].get(concept.id, [])
-            self._prototypes[key] = self.encoder.encode(prototypes(concept, examples))
+            self._prototypes[key] = self.store.encode(prototypes(concept, examples))
         return (self._prototypes[key] @ answer.T).max(axis=0)

