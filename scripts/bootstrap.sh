@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 # end-to-end virtual microphone, Xvfb for screenshots of the real window.
 APT_PACKAGES=(
   python3 python3-venv python3-pip
-  libportaudio2 libsndfile1 libespeak-ng1 espeak-ng sox libpulse0 pulseaudio pulseaudio-utils
+  libportaudio2 libsndfile1 libespeak-ng1 espeak-ng sox libpulse0 pulseaudio pulseaudio-utils libasound2-plugins
   libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0 fonts-dejavu-core
   libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0
   libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 xvfb xauth
