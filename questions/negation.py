@@ -19,14 +19,17 @@ _FRAMES = frozenset(
     for w in """mistake mistaken wrong wrongly misconception myth bad incorrect incorrectly false pitfall
     trap gotcha antipattern anti unlike opposed tempting tempted temptation naive naively people folks
     someone somebody beginners juniors newcomers others confuse confused confusing misunderstand
-    misunderstanding dangerous worst avoid instead rather seem seems appear appears illusion looks""".split()
+    misunderstanding dangerous worst avoid instead rather seem seems appear appears illusion looks
+    legacy deprecated outdated previously formerly steer resist urge""".split()
 )
 _AFTER = frozenset(
     stem(w)
     for w in """wrong mistake bad incorrect antipattern freeze freezes freezing stall stalls deadlock
     deadlocks breaks defeat defeats pointless dangerous pitfall trap terrible horrible avoid
-    misconception""".split()
+    misconception anti fragile brittle messy hacky risky insecure unsafe leak leaks forget""".split()
 )
+# Modal words that offer a claim only to weigh it.
+_HEDGES = frozenset(stem(w) for w in ["could", "might", "may", "tempted", "option"])
 _TURN = frozenset(stem(w) for w in ["but", "however", "whereas", "though", "although", "yet"])
 NEGATOR_REACH = 5  # tokens before the claim within which "not"/"never" applies to it
 FRAME_REACH = 25  # tokens before the claim within which a framing word applies (same clause)
@@ -36,23 +39,20 @@ LOOKAHEAD = 8  # tokens after the claim searched for a verdict
 def is_rejected(tokens: list[Token], first: int, last: int, used: frozenset[int]) -> bool:
     """Whether the claim spanning tokens ``first..last`` is negated or rejected by its context."""
     clause = tokens[first].clause
+    hedged = False  # "you could ...", "one might ...": a claim offered to be turned down
     for distance, i in enumerate(range(first - 1, max(-1, first - FRAME_REACH - 1), -1), 1):
         tok = tokens[i]
         if tok.clause != clause or tok.stem in _TURN:
             break
         if tok.stem in _FRAMES or (distance <= NEGATOR_REACH and tok.stem in _NEGATORS):
             return True
+        hedged = hedged or tok.stem in _HEDGES
     if any(tokens[i].stem in _NEGATORS | _FRAMES for i in range(first, last + 1) if i not in used):
         return True
-    next_clause_seen = False
     for i in range(last + 1, min(len(tokens), last + 1 + LOOKAHEAD)):
         tok = tokens[i]
         if tok.clause > clause + 1:
             break
-        if tok.clause == clause + 1:
-            next_clause_seen = True
-        if tok.stem in _TURN and not next_clause_seen:
-            break
-        if tok.stem in _AFTER:
-            return True
+        if tok.stem in _AFTER or (hedged and tok.clause == clause and tok.stem in _TURN):
+            return True  # "..., that's brittle", "you could X, but ..."
     return False

@@ -155,3 +155,29 @@ def test_off_topic_speech_scores_near_zero(matcher: Matcher, bank: Bank) -> None
     )
     for q in bank.questions:
         assert matcher.judge(q.id, text).coverage <= 0.05, q.id
+
+
+@pytest.mark.parametrize(
+    ("qid", "text", "flagged"),
+    [
+        (
+            "router-path-prefix",
+            "You could hardcode the full path in every decorator, but that's brittle.",
+            False,
+        ),
+        ("router-path-prefix", "Hardcoding the full path in every decorator is an anti-pattern.", False),
+        ("hide-password-hash", "Deleting the password hash from the dict by hand is fragile.", False),
+        ("hide-password-hash", "I'd just delete the password hash from the dict before returning it.", True),
+        ("field-constraints-price-sku", "I'd just use conint for the price, it works.", True),
+        ("field-constraints-price-sku", "You don't need conint or constr anymore.", False),
+        ("custom-field-validator", "In v1, which is deprecated now, you wrote pre=True on a validator.", False),
+        (
+            "event-loop-cooperative-multitasking",
+            "The event loop runs the tasks in parallel on multiple threads.",
+            True,
+        ),
+        ("include-router", "Rather than copying every endpoint into main.py, you include the router.", False),
+    ],
+)
+def test_claims_are_told_from_their_rejection(matcher: Matcher, qid: str, text: str, flagged: bool) -> None:
+    assert bool(_flags(matcher, qid, text)) is flagged

@@ -51,15 +51,15 @@ class _Scorer:
 
 
 def _speech_scorer():
-    """The speech pipeline's transcribe-and-measure function, or a clear reason it is missing."""
+    """The speech pipeline, or a clear reason it cannot run here."""
     try:
-        from audio.pipeline import transcribe_answer
+        from vivavoce.speech import SpeechScorer
     except ImportError as exc:
         raise UserError(
-            f"--audio needs the speech pipeline, which is not available here ({exc}); "
-            "score a transcript with --text or --transcript-file"
+            f"--audio needs the speech pipeline, which is not installed here ({exc}); "
+            "run scripts/bootstrap.sh, or score a transcript with --text or --transcript-file"
         ) from None
-    return transcribe_answer
+    return SpeechScorer()
 
 
 def run_score(args: argparse.Namespace) -> int:
