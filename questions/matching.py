@@ -75,13 +75,7 @@ class Matcher:
                 unmatched.append(concept)
                 continue
             covered.append(
-                ConceptHit(
-                    concept=concept.id,
-                    label=concept.label,
-                    weight=concept.weight,
-                    evidence=_evidence(heard, found.first, found.last),
-                    heard_as=_heard_as(heard, found),
-                )
+                _hit(concept, _evidence(heard, found.first, found.last), heard_as=_heard_as(heard, found))
             )
         by_meaning = {}
         if self.meaning is not None and unmatched:
@@ -90,16 +84,8 @@ class Matcher:
         for concept in unmatched:
             if concept.id in by_meaning:
                 score, unit = by_meaning[concept.id]
-                covered.append(
-                    ConceptHit(
-                        concept=concept.id,
-                        label=concept.label,
-                        weight=concept.weight,
-                        evidence=_evidence(heard, unit.first, unit.last),
-                        match="meaning",
-                        similarity=round(score, 3),
-                    )
-                )
+                evidence = _evidence(heard, unit.first, unit.last)
+                covered.append(_hit(concept, evidence, match="meaning", similarity=round(score, 3)))
             else:
                 missed.append(ConceptMiss(concept=concept.id, label=concept.label, weight=concept.weight))
         order = {c.id: i for i, c in enumerate(question.concepts)}
@@ -155,6 +141,12 @@ class Matcher:
                     )
                 )
         return raised, rejected
+
+
+def _hit(concept: _Compiled, evidence: Evidence, **found) -> ConceptHit:
+    return ConceptHit(
+        concept=concept.id, label=concept.label, weight=concept.weight, evidence=evidence, **found
+    )
 
 
 def _first(heard: Heard, forms: tuple[Form, ...]) -> Found | None:

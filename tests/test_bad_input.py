@@ -73,12 +73,9 @@ def _write(tmp_path: Path, name: str, data: bytes, suffix: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize("name", sorted(BAD_BANKS))
-def test_bad_bank_file_gets_a_message_with_file_line_and_fix(tmp_path: Path, name: str) -> None:
-    data, words, line = BAD_BANKS[name]
-    path = _write(tmp_path, name, data, ".toml")
+def _assert_clear(load, path: Path, words: tuple[str, ...], line: int | None) -> None:
     with pytest.raises(BankError) as caught:
-        load_bank(path)
+        load(path)
     message = str(caught.value)
     assert str(path) in message
     for word in words:
@@ -87,17 +84,16 @@ def test_bad_bank_file_gets_a_message_with_file_line_and_fix(tmp_path: Path, nam
     assert caught.value.fix
 
 
+@pytest.mark.parametrize("name", sorted(BAD_BANKS))
+def test_bad_bank_file_gets_a_message_with_file_line_and_fix(tmp_path: Path, name: str) -> None:
+    data, words, line = BAD_BANKS[name]
+    _assert_clear(load_bank, _write(tmp_path, name, data, ".toml"), words, line)
+
+
 @pytest.mark.parametrize("name", sorted(BAD_TEXTS))
 def test_bad_question_text_gets_a_message_with_file_and_line(tmp_path: Path, name: str) -> None:
     data, words, line = BAD_TEXTS[name]
-    path = _write(tmp_path, name, data, ".txt")
-    with pytest.raises(BankError) as caught:
-        import_text_file(path)
-    message = str(caught.value)
-    assert str(path) in message
-    for word in words:
-        assert word.lower() in message.lower(), message
-    assert caught.value.line == line, message
+    _assert_clear(import_text_file, _write(tmp_path, name, data, ".txt"), words, line)
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
