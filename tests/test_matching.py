@@ -170,7 +170,11 @@ def test_off_topic_speech_scores_near_zero(matcher: Matcher, bank: Bank) -> None
         ("hide-password-hash", "I'd just delete the password hash from the dict before returning it.", True),
         ("field-constraints-price-sku", "I'd just use conint for the price, it works.", True),
         ("field-constraints-price-sku", "You don't need conint or constr anymore.", False),
-        ("custom-field-validator", "In v1, which is deprecated now, you wrote pre=True on a validator.", False),
+        (
+            "custom-field-validator",
+            "In v1, which is deprecated now, you wrote pre=True on a validator.",
+            False,
+        ),
         (
             "event-loop-cooperative-multitasking",
             "The event loop runs the tasks in parallel on multiple threads.",
