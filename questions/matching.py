@@ -117,29 +117,23 @@ class Matcher:
         raised: list[RedFlagHit] = []
         rejected: list[RedFlagHit] = []
         for flag in red_flags:
-            asserted: Found | None = None
-            denied: Found | None = None
-            for form in flag.forms:
-                for found in heard.find(form):
-                    if is_rejected(heard.tokens, found.first, found.last, found.used):
-                        denied = denied or found
-                    else:
-                        asserted = found
-                        break
-                if asserted:
-                    break
-            if asserted:
-                raised.append(
-                    RedFlagHit(
-                        id=flag.id, label=flag.label, evidence=_evidence(heard, asserted.first, asserted.last)
-                    )
+            found = [f for form in flag.forms for f in heard.find(form)]
+            verdicts = [(f, is_rejected(heard.tokens, f.first, f.last, f.used)) for f in found]
+            # A clause that rejects the misconception once rejects all of it ("I would not do
+            # manual dict deletion, like del data password hash in every handler").
+            rejecting = {heard.tokens[f.first].clause for f, rejected in verdicts if rejected}
+            asserted = [
+                f
+                for f, rejected in verdicts
+                if not rejected and heard.tokens[f.first].clause not in rejecting
+            ]
+            denied = [f for f, rejected in verdicts if rejected]
+            shown = min(asserted or denied, key=lambda f: f.first, default=None)
+            if shown is not None:
+                hit = RedFlagHit(
+                    id=flag.id, label=flag.label, evidence=_evidence(heard, shown.first, shown.last)
                 )
-            elif denied:
-                rejected.append(
-                    RedFlagHit(
-                        id=flag.id, label=flag.label, evidence=_evidence(heard, denied.first, denied.last)
-                    )
-                )
+                (raised if asserted else rejected).append(hit)
         return raised, rejected
 
 

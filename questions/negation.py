@@ -26,7 +26,8 @@ _AFTER = frozenset(
     stem(w)
     for w in """wrong mistake bad incorrect antipattern freeze freezes freezing stall stalls deadlock
     deadlocks breaks defeat defeats pointless dangerous pitfall trap terrible horrible avoid
-    misconception anti fragile brittle messy hacky risky insecure unsafe leak leaks forget""".split()
+    misconception anti fragile brittle messy hacky hack risky insecure unsafe leak leaks forget
+    unnecessary needless redundant overkill""".split()
 )
 # Modal words that offer a claim only to weigh it.
 _HEDGES = frozenset(stem(w) for w in ["could", "might", "may", "tempted", "option"])

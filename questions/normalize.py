@@ -50,7 +50,7 @@ STOPWORDS = frozenset(
     """a an the of to in on for is are was were be been being it its it's this that these those and or
     with as by at so i you we they he she my your our their then there here can will would could
     should do does did have has had me us them from into about which what when how also very really
-    kind sort like um uh er hmm basically actually yeah okay ok well right some any all get gets got
+    kind sort like um uh er hmm basically actually yeah okay ok well right some all get gets got
     s one""".split()
 )
 
