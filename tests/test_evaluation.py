@@ -50,7 +50,7 @@ def test_holdout_set_holds_its_measured_level(holdout: Figures) -> None:
     assert holdout.strong_coverage >= 0.90
     assert holdout.paraphrase_coverage >= 0.65
     assert holdout.own_answer_ranks_first >= 0.95
-    assert holdout.red_flag_recall is not None and holdout.red_flag_recall >= 0.6
+    assert holdout.red_flag_recall is not None and holdout.red_flag_recall >= 0.75
     assert holdout.false_red_flags <= 0.06
     assert holdout.off_topic_coverage <= 0.05
 
