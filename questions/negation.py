@@ -26,7 +26,7 @@ _AFTER = frozenset(
     stem(w)
     for w in """wrong mistake bad incorrect antipattern freeze freezes freezing stall stalls deadlock
     deadlocks breaks defeat defeats pointless dangerous pitfall trap terrible horrible avoid
-    misconception anti fragile brittle messy hacky hack risky insecure unsafe leak leaks forget
+    misconception anti fragile brittle messy hacky hack risky insecure unsafe leak leaks forget flag
     unnecessary needless redundant overkill""".split()
 )
 # Modal words that offer a claim only to weigh it.
