@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from questions.errors import BankError
-from vivavoce import commands_bank, commands_score
+from vivavoce import commands_bank, commands_score, commands_speech
 from vivavoce.output import UserError
 
 
@@ -38,6 +38,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--bank", help="a TOML bank file (default: the built-in bank)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(run=commands_score.run_score)
+
+    p = sub.add_parser("transcribe", help="transcribe a recording offline")
+    p.add_argument("wav", help="the recording (WAV, or any format ffmpeg/PyAV reads)")
+    p.add_argument("--question", help="bias recognition with this question's vocabulary")
+    p.add_argument("--bank", help="a TOML bank file (default: the built-in bank)")
+    p.add_argument("--model", help="a local CTranslate2 Whisper directory (default: bundled tiny.en)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(run=commands_speech.run_transcribe)
 
     p = sub.add_parser("import", help="turn a plain-text question list into a TOML bank")
     p.add_argument("file", help="the plain-text questions file")

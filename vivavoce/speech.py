@@ -28,12 +28,15 @@ class SpeechScorer:
         except ModelError as exc:
             raise UserError(str(exc)) from None
 
-    def __call__(self, question: Question, wav: Path) -> tuple[Transcript, dict]:
+    def transcribe(self, wav: Path, vocabulary: list[str] | None = None) -> Transcript:
         if not wav.is_file():
             raise UserError(f"{wav}: no such audio file; give the path of a WAV recording")
         try:
-            transcript = self.transcriber.transcribe(wav, question_vocabulary(question))
+            return self.transcriber.transcribe(wav, vocabulary)
         except (OSError, ValueError, RuntimeError) as exc:
             raise UserError(f"{wav}: cannot be read as audio ({exc}); give a WAV recording") from None
-        metrics = compute_metrics(transcript, wav)
-        return transcript, metrics.model_dump(mode="json")
+
+    def __call__(self, question: Question, wav: Path) -> tuple[Transcript, dict]:
+        """Transcribe an answer to ``question`` and measure how it was spoken."""
+        transcript = self.transcribe(wav, question_vocabulary(question))
+        return transcript, compute_metrics(transcript, wav).model_dump(mode="json")
