@@ -1,0 +1,71 @@
+"""The judging figures on *spoken* answers: each labelled answer is synthesized by espeak-ng in
+several voices, transcribed by the bundled Whisper model biased by its question, and judged.
+
+Usage: python bench/eval_spoken.py [--set dev|holdout] [--voices en-us,en-gb] [--limit N]
+Synthesized WAVs are cached in bench/out/spoken/. Prints one figures block per voice.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+import time
+from pathlib import Path
+
+import soundfile as sf
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from audio.synthetic_speech import SAMPLE_RATE, synthesize  # noqa: E402
+from questions.evaluation import dump, evaluate, load_answers  # noqa: E402
+from questions.loader import builtin_bank_path, load_bank  # noqa: E402
+from questions.matching import build_matcher  # noqa: E402
+from vivavoce.speech import SpeechScorer  # noqa: E402
+
+SETS = {"dev": "answers_dev.jsonl", "holdout": "answers_holdout.jsonl"}
+OUT = ROOT / "bench" / "out" / "spoken"
+
+
+def _wav_for(text: str, voice: str) -> Path:
+    key = hashlib.sha1(f"{voice}:{text}".encode()).hexdigest()[:16]
+    path = OUT / voice / f"{key}.wav"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        sf.write(path, synthesize(text, voice=voice), SAMPLE_RATE)
+    return path
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--set", choices=list(SETS), default="holdout")
+    parser.add_argument("--voices", default="en-us,en-gb")
+    parser.add_argument("--limit", type=int, default=0, help="only the first N answers (smoke runs)")
+    args = parser.parse_args()
+    bank = load_bank(builtin_bank_path())
+    matcher = build_matcher(bank)
+    speech = SpeechScorer()
+    answers = load_answers(ROOT / "tests" / "data" / SETS[args.set])
+    if args.limit:
+        answers = answers[: args.limit]
+    for voice in args.voices.split(","):
+        started = time.perf_counter()
+        transcripts: dict[str, str] = {}
+        for a in answers:
+            transcript, _ = speech(bank.question(a.question), _wav_for(a.text, voice))
+            transcripts[a.text] = transcript.text
+        heard = [a.model_copy(update={"text": transcripts[a.text]}) for a in answers]
+        figures = evaluate(matcher, heard)
+        took = time.perf_counter() - started
+        print(f"== {args.set} set, voice {voice} ({len(answers)} answers, {took:.0f} s)")
+        print(dump(figures))
+    print(
+        "targets (issue 3): strong >= 0.80, paraphrase >= 0.65, ranks first >= 0.95, "
+        "red-flag recall >= 0.85, false red flags <= 0.05, off-topic <= 0.05"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
