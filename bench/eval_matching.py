@@ -19,7 +19,11 @@ from questions.evaluation import dump, evaluate, load_answers  # noqa: E402
 from questions.loader import builtin_bank_path, load_bank  # noqa: E402
 from questions.matching import build_matcher  # noqa: E402
 
-SETS = {"dev": "answers_dev.jsonl", "holdout": "answers_holdout.jsonl"}
+SETS = {
+    "dev": "answers_dev.jsonl",
+    "redflags": "answers_redflags.jsonl",
+    "holdout": "answers_holdout.jsonl",
+}
 TARGETS = (
     "targets: strong >= 0.85, paraphrase >= 0.70, ranks first >= 0.97, red-flag recall >= 0.90, "
     "false red flags <= 0.03, off-topic <= 0.05"

@@ -12,7 +12,7 @@ from __future__ import annotations
 from questions.normalize import Token, stem
 
 # Words that negate what follows closely ("I would not use", "never hardcode").
-_NEGATORS = frozenset(stem(w) for w in "not no never nor without stop avoid instead rather".split())
+_NEGATORS = frozenset(stem(w) for w in "not no never nor without stop avoid instead rather only".split())
 # Words that frame a whole clause as wrong ("a common mistake is to think ...").
 _FRAMES = frozenset(
     stem(w)
@@ -27,18 +27,21 @@ _AFTER = frozenset(
     for w in """wrong mistake bad incorrect antipattern freeze freezes freezing stall stalls deadlock
     deadlocks breaks defeat defeats pointless dangerous pitfall trap terrible horrible avoid
     misconception anti fragile brittle messy hacky hack risky insecure unsafe leak leaks forget flag
-    unnecessary needless redundant overkill""".split()
+    unnecessary needless redundant overkill reimplement reimplementing reinvent reinventing""".split()
 )
 # Modal words that offer a claim only to weigh it.
-_HEDGES = frozenset(stem(w) for w in ["could", "might", "may", "tempted", "option"])
+_HEDGES = frozenset(stem(w) for w in ["could", "might", "may", "tempted", "option", "if"])
+_OLD_WAYS = frozenset({"way", "ways", "style", "days", "api", "version", "syntax", "tutorials"})
 _TURN = frozenset(stem(w) for w in ["but", "however", "whereas", "though", "although", "yet"])
 NEGATOR_REACH = 5  # tokens before the claim within which "not"/"never" applies to it
 FRAME_REACH = 25  # tokens before the claim within which a framing word applies (same clause)
-LOOKAHEAD = 8  # tokens after the claim searched for a verdict
+LOOKAHEAD = 12  # tokens after the claim searched for a verdict
 
 
 def is_rejected(tokens: list[Token], first: int, last: int, used: frozenset[int]) -> bool:
     """Whether the claim spanning tokens ``first..last`` is negated or rejected by its context."""
+    if tokens[first].asked:
+        return True  # "Could you just use threading.Lock? Not really." asks; it does not claim
     clause = tokens[first].clause
     hedged = False  # "you could ...", "one might ...": a claim offered to be turned down
     for distance, i in enumerate(range(first - 1, max(-1, first - FRAME_REACH - 1), -1), 1):
@@ -47,6 +50,8 @@ def is_rejected(tokens: list[Token], first: int, last: int, used: frozenset[int]
             break
         if tok.stem in _FRAMES or (distance <= NEGATOR_REACH and tok.stem in _NEGATORS):
             return True
+        if tok.text == "old" and i + 1 < len(tokens) and tokens[i + 1].text in _OLD_WAYS:
+            return True  # "the old way was conint": history, not advice
         hedged = hedged or tok.stem in _HEDGES
     if any(tokens[i].stem in _NEGATORS | _FRAMES for i in range(first, last + 1) if i not in used):
         return True

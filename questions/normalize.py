@@ -74,6 +74,7 @@ class Token:
     start: int
     end: int
     clause: int  # index of the clause/sentence the token is in
+    asked: bool = False  # the clause ends with "?": what it says is asked, not claimed
 
     @property
     def is_stop(self) -> bool:
@@ -101,7 +102,9 @@ def _split_chunk(chunk: str) -> list[tuple[str, int, int]]:
 
 def tokenize(text: str) -> list[Token]:
     """Normalize ``text`` into tokens: lower case, code split into words, numbers as digits."""
-    clause_starts = [m.end() for m in _CLAUSE_END.finditer(text)]
+    ends = list(_CLAUSE_END.finditer(text))
+    clause_starts = [m.end() for m in ends]
+    asked = [("?" in m.group()) for m in ends] + [False]
     tokens: list[Token] = []
     clause = 0
     for m in _CHUNK.finditer(text):
@@ -111,7 +114,7 @@ def tokenize(text: str) -> list[Token]:
             if word in _SPOKEN_PUNCTUATION:
                 continue
             word = _NUMBERS.get(word, word)
-            tokens.append(Token(word, stem(word), m.start() + s, m.start() + e, clause))
+            tokens.append(Token(word, stem(word), m.start() + s, m.start() + e, clause, asked[clause]))
     return tokens
 
 

@@ -62,3 +62,17 @@ def test_spoken_forms_alone_still_judge_strong_answers(bank: Bank) -> None:
     assert figures.strong_coverage >= 0.85
     assert figures.own_answer_ranks_first >= 0.90
     assert figures.false_red_flags <= 0.03
+
+
+@pytest.mark.slow
+def test_red_flag_tuning_set_tells_claims_from_rejections(full_matcher: Matcher) -> None:
+    figures = evaluate(full_matcher, load_answers(DATA / "answers_redflags.jsonl"))
+    assert figures.red_flag_recall is not None and figures.red_flag_recall >= 0.90
+    assert figures.false_red_flags <= 0.03
+
+
+def test_every_model_answer_covers_its_question_without_red_flags(matcher: Matcher, bank: Bank) -> None:
+    for q in bank.questions:
+        judged = matcher.judge(q.id, q.model_answer)
+        assert judged.red_flags == [], q.id
+        assert judged.coverage >= 0.6, (q.id, [m.concept for m in judged.missed])
