@@ -30,6 +30,10 @@ class LiveTranscriber:
 
     ``on_partial(text)`` is called from the worker thread with the whole text so far whenever it
     changes; a GUI must hand it over to its own thread.
+
+    A stretch is committed at the first pause of ``min_pause`` once it holds ``min_seconds`` of
+    audio (5 s: shorter pieces lose context and doubled the decoding work for more errors; longer
+    ones leave more to decode at stop), or at its quietest point when it reaches ``max_seconds``.
     """
 
     def __init__(
@@ -38,7 +42,7 @@ class LiveTranscriber:
         vocabulary: Sequence[str] | None = None,
         *,
         on_partial: PartialCallback | None = None,
-        min_seconds: float = 3.0,
+        min_seconds: float = 5.0,
         max_seconds: float = SEGMENT_SECONDS,
         min_pause: float = 0.3,
         partial_interval: float = 1.0,
@@ -232,13 +236,19 @@ class LiveTranscriber:
                 self._cond.notify_all()
 
     def _partial_due(self, threshold: float, last_partial: float) -> bool:
-        """Refresh the partial when new speech (not silence) arrived, at most every
-        ``partial_interval`` and leaving the CPU idle at least twice as long as a decode takes."""
+        """Refresh the partial when new speech (not silence) arrived: at once when the speaker
+        pauses, otherwise at most every ``partial_interval`` and leaving the CPU idle at least
+        twice as long as a decode takes."""
         fresh_from = max(self._partial_to, self._commit)
         if (len(self._levels) - fresh_from) * FRAME_SECONDS < 0.3:
             return False
-        if not np.any(self._levels[fresh_from:] > threshold):
+        fresh = self._levels[fresh_from:] > threshold
+        if not np.any(fresh):
             return False
+        # The speaker just paused: decode now, so a stop here finds every word already heard.
+        quiet = len(fresh) - 1 - int(np.flatnonzero(fresh)[-1])
+        if quiet * FRAME_SECONDS >= self._min_pause:
+            return True
         return time.monotonic() - last_partial >= max(self._partial_interval, 2 * self._partial_cost)
 
     def _finish_tail(self) -> None:
