@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from questions.errors import BankError
-from vivavoce import commands_bank, commands_score, commands_speech
+from vivavoce import commands_bank, commands_history, commands_score, commands_speech
 from vivavoce.output import UserError
 
 
@@ -59,15 +59,48 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="the TOML bank to check")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(run=commands_bank.run_check)
+
+    p = sub.add_parser("history", help="list past practice sessions and their attempts")
+    p.add_argument("--question", help="only attempts at this question id")
+    p.add_argument("--topic", help="only attempts on this topic")
+    p.add_argument("--since", help="only attempts from this day on (YYYY-MM-DD, local time)")
+    p.add_argument("--data-dir", help="the data folder (default: the app's, or VIVAVOCE_DATA_DIR)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(run=commands_history.run_history)
+
+    p = sub.add_parser("mock", help="run a timed mock interview in the app with WAV files as the microphone")
+    p.add_argument("--questions", required=True, help="question ids, comma-separated")
+    p.add_argument("--answer-audio", required=True, help="one WAV per question, comma-separated")
+    p.add_argument("--screenshots", help="save a PNG of each screen passed into this folder")
+    p.add_argument("--think-seconds", type=int, default=1, help="think time per question (default 1)")
+    p.add_argument("--answer-seconds", type=int, default=120, help="answer limit (default 120)")
+    p.add_argument("--speed", type=float, default=1.0, help="play the answers this many times real time")
+    p.add_argument("--no-voice", action="store_true", help="do not read the questions aloud")
+    p.add_argument("--exit-when-done", action="store_true", help="quit after the session review")
+    p.set_defaults(run=_run_mock)
+
+    p = sub.add_parser("app", help="open the desktop app (the default with no command)")
+    p.set_defaults(run=_run_app)
     return parser
+
+
+def _run_mock(args: argparse.Namespace) -> int:
+    from desktop.harness import run_mock  # Qt is imported only by the commands that need it
+
+    return run_mock(args)
+
+
+def _run_app(args: argparse.Namespace) -> int:
+    from desktop.app import main as app_main
+
+    return app_main([])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        parser.print_help()
-        return 0
+        return _run_app(args)
     try:
         return int(args.run(args) or 0)
     except (BankError, UserError, KeyError) as exc:
