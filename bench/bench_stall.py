@@ -147,6 +147,7 @@ def main() -> None:
                 "stalls_over_50ms": int((gaps > 50).sum()),
                 "stop_to_review_s": round(reviewed[0] - pressed, 3),
                 "flow_latency_s": round(app.practice.flow.last_review_latency or 0.0, 3),
+                "final_transcript_s": round(app.practice.flow.last_final_transcript or 0.0, 3),
             }
         )
         print(rounds[-1], flush=True)

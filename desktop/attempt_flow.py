@@ -44,6 +44,7 @@ class AttemptFlow(QObject):
         self._question: Question | None = None
         self._stop_requested = 0.0
         self.last_review_latency: float | None = None  # stop request → judged, seconds
+        self.last_final_transcript: float | None = None  # stop request → final transcript, seconds
         self.pending = 0  # attempts stopped but not yet judged
 
     @property
@@ -162,6 +163,7 @@ class AttemptFlow(QObject):
         self, answer: CapturedAnswer, attempt: AttemptRecord, question: Question, bank: Bank
     ) -> None:
         attempt.duration = answer.recording.duration
+        self.last_final_transcript = answer.stop_to_final
         matcher = self.services.matcher_for(bank)
         assert matcher is not None  # checked before recording started
         wav = answer.recording.path
