@@ -164,6 +164,7 @@ class AttemptFlow(QObject):
     ) -> None:
         attempt.duration = answer.recording.duration
         self.last_final_transcript = answer.stop_to_final
+        log.info("final transcript %.3f s after the stop", answer.stop_to_final)
         matcher = self.services.matcher_for(bank)
         assert matcher is not None  # checked before recording started
         wav = answer.recording.path

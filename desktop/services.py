@@ -19,6 +19,7 @@ from audio.transcriber import Transcriber
 from desktop.bank_library import BankLibrary
 from desktop.jobs import Jobs
 from desktop.paths import audio_dir, settings_path
+from desktop.scoring import warm_up
 from desktop.settings import AppSettings, save_settings
 from desktop.store import Store
 from questions.matching import Matcher, build_matcher
@@ -89,7 +90,11 @@ class Services(QObject):
 
         def load() -> tuple[Transcriber, dict[str, Matcher]]:
             transcriber = Transcriber(model_dir)
-            return transcriber, {bank.bank.id: build_matcher(bank) for bank in banks}
+            matchers = {}
+            for bank in banks:
+                matchers[bank.bank.id] = build_matcher(bank)
+                warm_up(matchers[bank.bank.id], bank.questions[0].id)
+            return transcriber, matchers
 
         self.jobs.run(load, self._model_loaded, self._model_failed)
 
@@ -156,8 +161,14 @@ class Services(QObject):
     def prepare_bank(self, bank: Bank) -> None:
         """Build the judge of a newly imported bank in the background (it embeds the bank's texts)."""
         self._matchers.pop(bank.bank.id, None)
+
+        def build() -> Matcher:
+            matcher = build_matcher(bank)
+            warm_up(matcher, bank.questions[0].id)
+            return matcher
+
         self.jobs.run(
-            lambda: build_matcher(bank),
+            build,
             lambda matcher: self._matchers.__setitem__(bank.bank.id, matcher),
             lambda exc: log.error("could not prepare bank %s: %s", bank.bank.id, exc),
         )
