@@ -7,16 +7,19 @@ speech model, the judges and the voice load in the background (see ``Services.st
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from desktop.history_controller import HistoryController
 from desktop.mock_controller import MockController
 from desktop.paths import data_dir, settings_path
 from desktop.practice_controller import PracticeController
+from desktop.records import AttemptRecord
+from desktop.recovery import recover, recoverable
 from desktop.services import Services, SourceFactory
 from desktop.settings import AppSettings, load_settings
 from desktop.suggest import practise_next
@@ -34,6 +37,8 @@ from questions.errors import BankError
 class VivaVoceApp(QObject):
     """Owns the window and the controllers; the home screen's behaviour lives here."""
 
+    recovered = Signal(object)  # AttemptRecord: an answer interrupted by a crash, now stored
+
     def __init__(
         self,
         root: Path,
@@ -43,6 +48,7 @@ class VivaVoceApp(QObject):
         services: Services | None = None,
     ) -> None:
         super().__init__()
+        self._recovering: set[int | None] = set()
         self.services = services or Services(root, settings, source_factory=source_factory, parent=self)
         self.window = MainWindow()
         self.home = HomeView()
@@ -72,6 +78,9 @@ class VivaVoceApp(QObject):
         self.window.history_requested.connect(self.history.open)
         self.window.settings_requested.connect(self.edit_settings)
         self.services.status_changed.connect(self._show_status)
+        self.services.models_ready.connect(self.offer_recovery)
+        # Asks whether to recover answers interrupted by a crash; replaceable (tests, the harness).
+        self.ask_recovery: Callable[[list[AttemptRecord]], bool] = self._ask_recovery
         self.window.destroyed.connect(self.services.shutdown)
 
         self.go_home()
@@ -124,6 +133,65 @@ class VivaVoceApp(QObject):
         dialog = SettingsDialog(self.services.settings, voices, reason, self.window)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.services.apply_settings(dialog.result_settings())
+
+    def offer_recovery(self) -> None:
+        """Answers a crash interrupted: offer to transcribe and keep them (asked once per attempt)."""
+        store = self.services.store
+        waiting = [a for a in store.unfinished_attempts() if a.id not in self._recovering]
+        if not waiting:
+            return
+        self._recovering.update(a.id for a in waiting)
+        keep = {a.id for a in waiting if recoverable(a, self.services.root)}
+        accepted = bool(keep) and self.ask_recovery([a for a in waiting if a.id in keep])
+        for attempt in waiting:
+            if accepted and attempt.id in keep:
+                self._recover(attempt)
+                continue
+            # Declined or nothing on disk: the row stops asking; the audio (if any) stays in History.
+            store.update_attempt(attempt.model_copy(update={"status": "failed", "note": "not recovered"}))
+            if attempt.session_id is not None:
+                store.finish_session(attempt.session_id, aborted=True)
+
+    def _recover(self, attempt: AttemptRecord) -> None:
+        services = self.services
+        try:
+            question = services.library.question(attempt.question_id)
+        except KeyError:
+            return
+        bank = services.library.bank_of(question.id)
+        transcriber, matcher = services.transcriber, services.matcher_for(bank)
+        if transcriber is None or matcher is None:
+            return
+
+        def done(record: AttemptRecord) -> None:
+            services.store.update_attempt(record)
+            if record.session_id is not None:
+                services.store.finish_session(record.session_id, aborted=True)
+            self.home.show_problem(
+                f"Recovered your answer to “{record.question_title}” "
+                f"({record.duration:.0f} s) after Viva Voce closed mid-answer; it is in History."
+            )
+            self.recovered.emit(record)
+            if self.window.stack.currentWidget() is self.home:
+                self.go_home()
+
+        def failed(exc: BaseException) -> None:
+            services.store.update_attempt(attempt.model_copy(update={"status": "failed"}))
+            self.home.show_problem(f"Could not recover the answer to “{attempt.question_title}”: {exc}")
+
+        services.jobs.run(
+            lambda: recover(attempt, question, services.root, transcriber, matcher), done, failed
+        )
+
+    def _ask_recovery(self, attempts: list[AttemptRecord]) -> bool:
+        titles = "\n".join(f"• {a.question_title} ({a.started_at:%d %b %H:%M})" for a in attempts)
+        answer = QMessageBox.question(
+            self.window,
+            "Recover interrupted answers?",
+            "Viva Voce closed while you were answering:\n"
+            f"{titles}\n\nThe recording was saved as you spoke. Transcribe and keep it?",
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def _show_status(self) -> None:
         services, window = self.services, self.window

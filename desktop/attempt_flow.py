@@ -46,6 +46,8 @@ class AttemptFlow(QObject):
         self.last_review_latency: float | None = None  # stop request → judged, seconds
         self.last_final_transcript: float | None = None  # stop request → final transcript, seconds
         self.pending = 0  # attempts stopped but not yet judged
+        self._preparing = False  # a job is embedding the partial transcript
+        self._to_prepare: str | None = None
 
     @property
     def recording(self) -> bool:
@@ -59,9 +61,12 @@ class AttemptFlow(QObject):
         """Start recording an answer; raises ``ModelNotReady`` or ``MicrophoneUnavailable``."""
         transcriber = self.services.transcriber
         if transcriber is None or self.services.matcher_for(bank) is None:
-            raise ModelNotReady(
-                "The speech model is still loading (see the status bar); type your answer meanwhile."
-            )
+            model = self.services.model
+            if model.busy or transcriber is not None:
+                raise ModelNotReady(
+                    "The speech model is still loading (see the status bar); type your answer meanwhile."
+                )
+            raise ModelNotReady(f"{model.message} Meanwhile, type your answer.")
         started = datetime.now(UTC)
         name = f"{started:%Y%m%d-%H%M%S-%f}-{question.id}.wav"
         path = self.services.audio_dir() / name
@@ -78,6 +83,7 @@ class AttemptFlow(QObject):
         capture = AnswerCapture(self.services.jobs, self)
         capture.level.connect(self.level)
         capture.partial.connect(self.partial)
+        capture.partial.connect(lambda text: self._prepare_judge(bank, text))
         capture.ended.connect(lambda reason: self._ended_by_itself(capture, reason))
         capture.finished.connect(lambda answer: self._captured(answer, attempt, question, bank))
         capture.failed.connect(lambda message: self._capture_failed(message, attempt))
@@ -90,6 +96,24 @@ class AttemptFlow(QObject):
             self.services.store.delete_attempt(attempt.id)
             raise
         self._capture, self._attempt, self._question = capture, attempt, question
+
+    def _prepare_judge(self, bank: Bank, text: str) -> None:
+        """Embed what has been said so far while the person speaks, so judging the final transcript
+        only has the last sentences to embed. One job at a time; the newest text wins."""
+        matcher = self.services.matcher_for(bank)
+        if matcher is None:
+            return
+        if self._preparing:
+            self._to_prepare = text
+            return
+        self._preparing, self._to_prepare = True, None
+
+        def done(_result: object = None) -> None:
+            self._preparing = False
+            if self._to_prepare is not None and self.recording:
+                self._prepare_judge(bank, self._to_prepare)
+
+        self.services.jobs.run(lambda: matcher.prepare(text), done, lambda _exc: done())
 
     def stop(self) -> None:
         if self._capture is None or not self._capture.recording:

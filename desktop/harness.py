@@ -52,6 +52,7 @@ class MockHarness:
             return FileSource(path, speed=speed)
 
         self.app = VivaVoceApp(root, settings, source_factory=next_answer)
+        self.app.ask_recovery = lambda _attempts: True  # unattended: keep what an earlier crash left
         self.screenshots = screenshots
         self.exit_when_done = exit_when_done
         self.exit_code: int | None = None

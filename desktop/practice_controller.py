@@ -52,7 +52,7 @@ class PracticeController(QObject):
         self.flow.level.connect(view.meter.set_level)
         self.flow.partial.connect(view.set_live_text)
         self.flow.ended.connect(self._ended_by_itself)
-        self.flow.stopping.connect(lambda: view.set_status("Finishing the transcript and judging…"))
+        self.flow.stopping.connect(self._stopping)
         self.flow.judged.connect(self._judged)
         self.flow.failed.connect(lambda message: view.set_status(message, error=True))
         review.retry_requested.connect(self.retry)
@@ -119,6 +119,10 @@ class PracticeController(QObject):
 
     def _tick(self) -> None:
         self.view.set_elapsed(self.flow.elapsed, self.services.settings.answer_seconds)
+
+    def _stopping(self) -> None:
+        if not self.view.status.text().startswith("⚠"):  # a lost microphone stays said
+            self.view.set_status("Finishing the transcript and judging…")
 
     def _ended_by_itself(self, reason: str) -> None:
         self._ticker.stop()

@@ -34,5 +34,6 @@ def warm_up(matcher: Matcher, question_id: str) -> None:
     for loading the sentence model's bank embeddings and the metrics' first run (seconds)."""
     words = [Word(word=" warm", start=0.1, end=0.4), Word(word=" up.", start=0.5, end=0.9)]
     transcript = Transcript(text="warm up.", words=words, duration=1.0)
-    matcher.judge(question_id, "A sentence to warm up the judge.")
+    # Long enough to be embedded (a few content words), so every concept's prototypes get loaded.
+    matcher.judge(question_id, "Warming up the judge with a sentence about tasks, threads and requests.")
     compute_metrics(transcript, np.zeros(SAMPLE_RATE, dtype=np.float32))

@@ -88,19 +88,26 @@ class Services(QObject):
         model_dir = self.settings.model_dir
         banks = list(self.library.banks)
 
-        def load() -> tuple[Transcriber, dict[str, Matcher]]:
-            transcriber = Transcriber(model_dir)
+        def load() -> tuple[Transcriber | None, dict[str, Matcher], Exception | None]:
+            # The judges do not need the speech model: without it, typed answers are still judged.
+            try:
+                transcriber, error = Transcriber(model_dir), None
+            except Exception as exc:  # ModelError names the fix; anything else is shown as it is
+                transcriber, error = None, exc
             matchers = {}
             for bank in banks:
                 matchers[bank.bank.id] = build_matcher(bank)
                 warm_up(matchers[bank.bank.id], bank.questions[0].id)
-            return transcriber, matchers
+            return transcriber, matchers, error
 
         self.jobs.run(load, self._model_loaded, self._model_failed)
 
-    def _model_loaded(self, loaded: tuple[Transcriber, dict[str, Matcher]]) -> None:
-        self.transcriber, matchers = loaded
+    def _model_loaded(self, loaded: tuple[Transcriber | None, dict[str, Matcher], Exception | None]) -> None:
+        self.transcriber, matchers, error = loaded
         self._matchers.update(matchers)
+        if self.transcriber is None:
+            self._model_failed(error or RuntimeError("the speech model did not load"))
+            return
         self._set(self.model, True, f"{self.transcriber.model_name} ready")
         self.models_ready.emit()
 

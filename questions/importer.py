@@ -142,9 +142,10 @@ def _question(block: _Block, ids: set[str]) -> dict:
         "concepts": concepts,
         "vocabulary": sorted({i for i in _IDENTIFIER.findall(block.title + " " + block.body)}),
     }
-    if red_flag:
+    red_forms = _forms(red_flag) if red_flag else []
+    if red_forms:  # too short to say ("Red flag: no."): it stays in the outline, not a judged flag
         question["red_flags"] = [
-            {"id": "red-flag", "label": f"Red flag: {red_flag.rstrip('.')}", "say": _forms(red_flag)}
+            {"id": "red-flag", "label": f"Red flag: {red_flag.rstrip('.')}", "say": red_forms}
         ]
     return question
 

@@ -62,6 +62,10 @@ def load_bank(path: str | Path) -> Bank:
         raise BankError(
             path, f"is not valid TOML: {problem}", "fix the syntax on that line", int(m[1]) if m else None
         ) from None
+    except RecursionError:  # tomllib parses nested arrays and inline tables recursively
+        raise BankError(
+            path, "nests arrays or tables too deeply to read", "a bank needs only a few levels: flatten them"
+        ) from None
     return bank_from_data(path, data, text)
 
 

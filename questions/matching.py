@@ -103,6 +103,13 @@ class Matcher:
             rejected_red_flags=rejected,
         )
 
+    def prepare(self, transcript: str) -> None:
+        """Do the costly part of judging ``transcript`` ahead (embedding its sentences), e.g. on the
+        partial transcript while the person is still speaking: the final judgement then finds the
+        sentences already said in the encoder's cache. Thread-safe against a running ``judge``."""
+        if self.meaning is not None:
+            self.meaning.warm(Heard(transcript, self._guarded))
+
     def _prepare(self, transcript: str) -> Heard:
         """The transcript's search index, kept for the next questions judged on the same words."""
         heard = self._recent.pop(transcript, None) or Heard(transcript, self._guarded)

@@ -121,6 +121,12 @@ class MeaningMatcher:
         self.store.save()
         return found
 
+    def warm(self, heard: Heard) -> None:
+        """Embed the answer's stretches now, into the encoder's cache (which is thread-safe)."""
+        pieces = units(heard)
+        if pieces:
+            self.encoder.encode([u.text for u in pieces])
+
     def _answer(self, heard: Heard) -> tuple[list[Unit], np.ndarray, np.ndarray | None]:
         """Units, their embeddings and their best similarity to any concept of the bank, kept
         for the next question judged on the same transcript."""

@@ -13,13 +13,21 @@ import sys
 from collections.abc import Sequence
 
 from questions.errors import BankError
-from vivavoce import commands_bank, commands_history, commands_score, commands_speech
+from vivavoce import commands_bank, commands_doctor, commands_history, commands_score, commands_speech
 from vivavoce.output import UserError
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="vivavoce", description="Offline trainer for spoken technical interviews."
+    )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation: transcribe and judge a bundled answer, then exit",
+    )
+    parser.add_argument(
+        "--json", dest="self_test_json", action="store_true", help="with --self-test: machine-readable output"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -68,6 +76,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(run=commands_history.run_history)
 
+    p = sub.add_parser("doctor", help="check what this machine has and lacks, with the fix for each")
+    p.add_argument("--data-dir", help="the data folder (default: the app's, or VIVAVOCE_DATA_DIR)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(run=commands_doctor.run_doctor)
+
     p = sub.add_parser("mock", help="run a timed mock interview in the app with WAV files as the microphone")
     p.add_argument("--questions", required=True, help="question ids, comma-separated")
     p.add_argument("--answer-audio", required=True, help="one WAV per question, comma-separated")
@@ -99,7 +112,15 @@ def _run_app(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    if args.command is None:
+    if args.self_test:
+        if args.command is not None:
+            parser.error("--self-test takes no command")
+        from vivavoce.self_test import run_self_test
+
+        args.command, args.json, args.run = "--self-test", args.self_test_json, run_self_test
+    elif args.self_test_json:
+        parser.error("--json goes after a command (or with --self-test)")
+    elif args.command is None:
         return _run_app(args)
     try:
         return int(args.run(args) or 0)

@@ -72,12 +72,14 @@ def make_app(qtbot, tmp_path: Path, microphone: FileMicrophone) -> Iterator[Call
 
     made = []
 
-    def make(**settings: object) -> VivaVoceApp:
+    def make(ask_recovery: Callable[..., bool] | None = None, **settings: object) -> VivaVoceApp:
         app = VivaVoceApp(
             data_dir(tmp_path / "data"),
             AppSettings(speak_questions=False, **settings),
             source_factory=microphone,
         )
+        if ask_recovery is not None:
+            app.ask_recovery = ask_recovery
         qtbot.addWidget(app.window)
         with qtbot.waitSignal(app.services.models_ready, timeout=180_000):
             app.start()
