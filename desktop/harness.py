@@ -77,8 +77,9 @@ class MockHarness:
 
     def _phase(self, phase: str, index: int) -> None:
         if phase in ("thinking", "answering", "finishing"):
-            # A moment later, so the countdown and meter have painted.
-            QTimer.singleShot(400, lambda: self._snap(f"q{index + 1}-{phase}"))
+            # A moment later, so the countdown and meter have painted (answering: once it has run).
+            delay = 3000 if phase == "answering" else 400
+            QTimer.singleShot(delay, lambda: self._snap(f"q{index + 1}-{phase}"))
 
     def _reviewed(self, session_id: int) -> None:
         self.session_id = session_id

@@ -230,12 +230,14 @@ class TranscriptView(QTextBrowser):
         self._doc_pos = [0] * (len(shown) + 1)
         cursor = QTextCursor(self.document())
         text_colour = self.palette().text().color()
+        cursor.beginEditBlock()  # one layout pass for the whole text, not one per inserted run
         for run in build_runs(shown, self._marks, self._spans):
             at = cursor.position()
             if run.source is not None:
                 for i in range(len(run.text)):
                     self._doc_pos[run.source + i] = at + i
             cursor.insertText(run.text, _format(run, text_colour))
+        cursor.endEditBlock()
         self._doc_pos[len(shown)] = cursor.position()
         if not shown:
             self.setPlaceholderText("Nothing was said or typed in this attempt.")
