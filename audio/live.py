@@ -6,6 +6,14 @@ the pause and *commits* it (words with timestamps, never decoded again); in betw
 a *partial* decode of the uncommitted tail, for display. ``finish`` decodes only what is left —
 often nothing, because the final pause was already committed, or the fresh partial already covers
 every word said.
+
+Partials are reused wherever they already heard the audio, because much of a decode's cost is
+fixed (Whisper's encoder always sees 30 s; on 2 cores 2 s of audio took about half as long as
+25 s): the partial taken when the speaker pauses becomes the commit at that pause, and at a stop
+mid-sentence the latest partial's settled words are kept up to a pause (or, in a long run of
+speech, a gap between words) and only the rest is decoded again (see ``audio.live_cuts``).
+Commits are never cut at mere word gaps while the person speaks: measured, that lost the left
+context Whisper needs and raised the word error rate.
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from audio.live_cuts import repairs_before, stable_cut
 from audio.speech_activity import FRAME, FRAME_SECONDS, SAMPLE_RATE, frame_levels, next_cut, speech_threshold
 from audio.speech_activity import to_float32 as _to_float32
 from audio.transcriber import SEGMENT_SECONDS, Decoded, Transcriber, make_transcript
@@ -34,6 +43,11 @@ class LiveTranscriber:
     A stretch is committed at the first pause of ``min_pause`` once it holds ``min_seconds`` of
     audio (5 s: shorter pieces lose context and doubled the decoding work for more errors; longer
     ones leave more to decode at stop), or at its quietest point when it reaches ``max_seconds``.
+    The partial is refreshed as soon as the speaker has paused ``pause_partial`` (so a stop soon
+    after the last word finds it done) and then serves as the commit at that pause.
+
+    At stop, words within ``stable_margin`` of the latest partial's end are never taken as settled
+    (Whisper revises them); ``word_gap`` is the shortest silence between words to cut at.
     """
 
     def __init__(
@@ -46,6 +60,9 @@ class LiveTranscriber:
         max_seconds: float = SEGMENT_SECONDS,
         min_pause: float = 0.3,
         partial_interval: float = 1.0,
+        stable_margin: float = 0.5,
+        word_gap: float = 0.04,
+        pause_partial: float = 0.2,
     ) -> None:
         self._transcriber = transcriber
         self._vocabulary = clean_vocabulary(vocabulary)
@@ -54,6 +71,9 @@ class LiveTranscriber:
         self._max_seconds = max_seconds
         self._min_pause = min_pause
         self._partial_interval = partial_interval
+        self._margin_frames = round(stable_margin / FRAME_SECONDS)
+        self._word_gap = word_gap
+        self._pause_partial = pause_partial
 
         self._cond = threading.Condition()
         self._pending: list[np.ndarray] = []  # fed, not yet taken by the worker
@@ -80,6 +100,7 @@ class LiveTranscriber:
         self.final_decode_seconds = 0.0  # decoding done after finish() was called
         self.final_audio_seconds = 0.0  # how much audio was still undecoded at finish()
         self.final_model_calls = 0  # model runs needed after finish() (0: the tail was ready)
+        self.partial_commits = 0  # commits that reused a partial's words instead of decoding again
 
         self._thread = threading.Thread(target=self._run, name="live-transcriber", daemon=True)
         self._thread.start()
@@ -184,10 +205,40 @@ class LiveTranscriber:
             self._words += decoded.words
             self._repairs += decoded.repairs
             self._commit = cut
-            if self._partial is not None and self._partial_to <= cut:
-                self._partial = None
+            if self._partial is not None:
+                if self._partial_to <= cut:
+                    self._partial = None
+                else:  # keep what the partial heard after the cut, for display and for finish()
+                    at = cut * FRAME_SECONDS
+                    _, rest = repairs_before(self._partial.repairs, at)
+                    words = [w for w in self._partial.words if (w.start + w.end) / 2 >= at]
+                    self._partial = Decoded(words, rest, self._partial.biased)
+                    self._partial_from = cut
             text = self._text_locked()
         self._notify(text)
+
+    def _settle_partial(self) -> None:
+        """At stop: commit the latest partial's words up to its last pause (or, if that would leave
+        more than ``min_seconds`` to decode, its last gap between words) that lies at least
+        ``stable_margin`` before the end of the audio it heard, so only the rest is decoded again."""
+        partial, end = self._partial, self._partial_to
+        if partial is None or self._partial_from != self._commit:
+            return
+        threshold = speech_threshold(self._levels)
+
+        def cut_at(gap: float) -> tuple[int, int] | None:
+            last = end - self._margin_frames
+            return stable_cut(partial.words, self._levels, threshold, self._commit, last, gap, 0.1)
+
+        found = cut_at(self._min_pause)
+        if found is None or (len(self._levels) - found[0]) * FRAME_SECONDS > self._min_seconds:
+            found = cut_at(self._word_gap) or found
+        if found is None:
+            return
+        cut, count = found
+        head, _ = repairs_before(partial.repairs, cut * FRAME_SECONDS)
+        self._commit_to(cut, Decoded(partial.words[:count], head, partial.biased))
+        self.partial_commits += 1
 
     def _notify(self, text: str) -> None:
         if self._on_partial is not None:
@@ -216,7 +267,9 @@ class LiveTranscriber:
                     latest=False,
                 )
                 if cut is not None:
-                    self._commit_to(cut, self._decode(self._commit, cut * FRAME))
+                    heard = self._partial_through(cut)
+                    self.partial_commits += heard is not None
+                    self._commit_to(cut, heard or self._decode(self._commit, cut * FRAME))
                     wait = False  # more may be ready to commit already
                     continue
                 if self._partial_due(threshold, last_partial):
@@ -225,8 +278,7 @@ class LiveTranscriber:
                     last_partial = time.monotonic()
                     self._partial_cost = partial.seconds
                     with self._cond:
-                        if self._commit == start:
-                            self._partial, self._partial_from, self._partial_to = partial, start, end
+                        self._partial, self._partial_from, self._partial_to = partial, start, end
                         text = self._text_locked()
                     self._notify(text)
         except BaseException as exc:  # surfaced to the caller by finish()
@@ -234,6 +286,19 @@ class LiveTranscriber:
         finally:
             with self._cond:
                 self._cond.notify_all()
+
+    def _partial_through(self, cut: int) -> Decoded | None:
+        """The latest partial's words before frame ``cut``, if it heard all the audio up to the cut
+        (the pause-triggered partial usually has) and no word runs through the cut; else None."""
+        partial = self._partial
+        if partial is None or self._partial_from != self._commit or self._partial_to < cut:
+            return None
+        at = cut * FRAME_SECONDS
+        head = [w for w in partial.words if (w.start + w.end) / 2 < at]
+        rest = partial.words[len(head) :]
+        if not head or head[-1].end > at + 0.1 or (rest and rest[0].start < at - 0.1):
+            return None  # (no words: it may have failed to hear them; decode the stretch itself)
+        return Decoded(head, repairs_before(partial.repairs, at)[0], partial.biased)
 
     def _partial_due(self, threshold: float, last_partial: float) -> bool:
         """Refresh the partial when new speech (not silence) arrived: at once when the speaker
@@ -247,7 +312,7 @@ class LiveTranscriber:
             return False
         # The speaker just paused: decode now, so a stop here finds every word already heard.
         quiet = len(fresh) - 1 - int(np.flatnonzero(fresh)[-1])
-        if quiet * FRAME_SECONDS >= self._min_pause:
+        if quiet * FRAME_SECONDS >= self._pause_partial:
             return True
         return time.monotonic() - last_partial >= max(self._partial_interval, 2 * self._partial_cost)
 
@@ -261,6 +326,8 @@ class LiveTranscriber:
             # The latest partial already heard every word: it is the final decode of the tail.
             self._commit_to(total, partial)
         else:
+            # Speech went on after the partial: keep its settled words, decode only what follows.
+            self._settle_partial()
             self.final_audio_seconds = (self._length - self._commit * FRAME) / SAMPLE_RATE
             while self._commit < total:
                 cut = next_cut(

@@ -6,10 +6,13 @@ pressed. It is fed in 100 ms blocks at its real cadence: the worker gets exactly
 would get behind a microphone (no accelerated clock). Then the same audio is transcribed after
 stop, as a tool without live transcription would. Same run, same model, same vocabulary.
 
-    .venv/bin/python bench/bench_transcribe.py [--threads 2] [--mid-sentence]
+    .venv/bin/python bench/bench_transcribe.py [--threads 2] [--mid-sentence] [--repeat N]
 
 ``--mid-sentence`` adds a second live run stopped 1 s before the end of the last sentence (the
-worst case: the tail is still being spoken). Results: bench/out/bench_transcribe.json.
+worst case: the tail is still being spoken), compared with transcribing that shorter recording
+after stop. ``--repeat N`` runs the live runs N times and reports medians (the machine is shared:
+one run's timing can be off by half a second). WER is given against the text that was said and
+of the live transcript against the after-stop one. Results: bench/out/bench_transcribe.json.
 """
 
 from __future__ import annotations
@@ -102,14 +105,21 @@ def live_run(transcriber: Transcriber, audio: np.ndarray, vocabulary: list[str])
         "worker_decode_seconds": live.decode_seconds,
         "final_audio_seconds": live.final_audio_seconds,
         "final_model_calls": live.final_model_calls,
+        "partial_commits": getattr(live, "partial_commits", 0),
         "text": transcript.text,
     }
+
+
+def median_run(runs: list[dict]) -> dict:
+    """The run with the median stop -> final latency (the lower middle one for an even count)."""
+    return sorted(runs, key=lambda r: r["latency"])[(len(runs) - 1) // 2]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--mid-sentence", action="store_true")
+    parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args()
     load_at_start = os.getloadavg()[0]  # other work on the machine skews every figure below
     audio, reference, vocabulary = build_answer()
@@ -120,14 +130,19 @@ def main() -> None:
     load_seconds = time.perf_counter() - started
     transcriber.transcribe(audio[: SAMPLE_RATE * 2])  # warm-up, as the app does before recording
 
-    live = live_run(transcriber, audio, vocabulary)
+    runs = [live_run(transcriber, audio, vocabulary)]
     started = time.perf_counter()
     after, pieces = transcriber.transcribe_detailed(audio, vocabulary)
     after_stop = time.perf_counter() - started
+    runs += [live_run(transcriber, audio, vocabulary) for _ in range(args.repeat - 1)]
+    live = median_run(runs)
     mid = None
     if args.mid_sentence:
-        last_word = after.words[-1].end
-        mid = live_run(transcriber, audio[: round((last_word - 1.0) * SAMPLE_RATE)], vocabulary)
+        cut = audio[: round((after.words[-1].end - 1.0) * SAMPLE_RATE)]
+        mid_after = transcriber.transcribe(cut, vocabulary).text
+        mid_runs = [live_run(transcriber, cut, vocabulary) for _ in range(args.repeat)]
+        mid = median_run(mid_runs)
+        mid["wer_vs_after_stop"] = float(np.median([word_error_rate(mid_after, r["text"]) for r in mid_runs]))
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     results = {
@@ -148,13 +163,18 @@ def main() -> None:
         "live_final_model_calls": live["final_model_calls"],
         "after_stop_pieces": len(pieces),
         "after_stop_fallbacks": sum(1 for d in pieces if d.problems and not d.biased),
+        "live_partial_commits": live["partial_commits"],
+        "live_latencies": [round(r["latency"], 3) for r in runs],
         "wer_live": word_error_rate(reference, live["text"]),
         "wer_after_stop": word_error_rate(reference, after.text),
+        "wer_live_vs_after_stop": word_error_rate(after.text, live["text"]),
         "peak_rss_mb": peak_rss_mb,
     }
     if mid is not None:
         results["mid_sentence_stop_to_final_seconds"] = mid["latency"]
         results["mid_sentence_tail_seconds"] = mid["final_audio_seconds"]
+        results["mid_sentence_latencies"] = [round(r["latency"], 3) for r in mid_runs]
+        results["mid_sentence_wer_vs_after_stop"] = mid["wer_vs_after_stop"]
     rows = [
         ("audio", f"{duration:.1f} s", ""),
         ("model load", f"{load_seconds:.2f} s", ""),
@@ -165,6 +185,7 @@ def main() -> None:
         ("  pieces / plain fallbacks", f"{len(pieces)} / {results['after_stop_fallbacks']}", ""),
         ("RTF live worker", f"{results['rtf_live_worker']:.3f}", ""),
         ("WER live / after stop", f"{results['wer_live']:.3f} / {results['wer_after_stop']:.3f}", ""),
+        ("WER live vs after stop", f"{results['wer_live_vs_after_stop']:.3f}", ""),
         ("peak RSS", f"{peak_rss_mb:.0f} MB", "<= 450 MB"),
     ]
     if mid is not None:
@@ -173,9 +194,11 @@ def main() -> None:
             (
                 "live, stop mid-sentence",
                 f"{mid['latency']:.3f} s",
-                f"tail {mid['final_audio_seconds']:.1f} s",
+                f"tail {mid['final_audio_seconds']:.1f} s, WER vs after stop {mid['wer_vs_after_stop']:.3f}",
             ),
         )
+    if args.repeat > 1:
+        print("live latencies:", results["live_latencies"], results.get("mid_sentence_latencies", ""))
     print(
         f"{transcriber.model_name}, {args.threads} threads, beam {transcriber.beam_size}, "
         f"{results['machine']}, load {results['load_average']}"

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import numpy as np
 import pytest
 
 from audio.live import LiveTranscriber
+from audio.live_cuts import stable_cut
 from audio.synthetic_speech import SAMPLE_RATE, espeak_available, silence, synthesize
 from audio.transcriber import Transcriber
+from audio.transcript import Word
 from audio.wer import word_error_rate
 
 pytestmark = [
@@ -129,3 +132,52 @@ def test_feed_from_another_thread_and_cancel(transcriber: Transcriber, answer: n
     with pytest.raises(RuntimeError, match="cancelled"):
         live.finish(timeout=60)
     live.feed(answer[:BLOCK])  # after cancel: ignored, no error
+
+
+def feed_in_real_time(live: LiveTranscriber, audio: np.ndarray) -> None:
+    """Feed 100 ms blocks at a microphone's pace, so partials happen as they do in the app."""
+    start = time.monotonic()
+    for n, i in enumerate(range(0, len(audio), BLOCK)):
+        time.sleep(max(0.0, start + n * BLOCK / SAMPLE_RATE - time.monotonic()))
+        live.feed(audio[i : i + BLOCK])
+    time.sleep(max(0.0, start + len(audio) / SAMPLE_RATE - time.monotonic()))
+
+
+def test_stop_mid_sentence_decodes_only_from_the_partials_last_pause(
+    transcriber: Transcriber, spoken: list[np.ndarray], answer: np.ndarray
+) -> None:
+    cut = len(answer) - round(1.2 * SAMPLE_RATE)  # the last sentence is still being said
+    last_sentence = sum(len(part) for part in spoken[:-1]) / SAMPLE_RATE
+    # Commits every 12 s leave the last two sentences and the pause between them uncommitted.
+    live = LiveTranscriber(transcriber, VOCABULARY, min_seconds=12.0)
+    feed_in_real_time(live, answer[:cut])
+    final = live.finish(timeout=60)
+    batch = transcriber.transcribe(answer[:cut], VOCABULARY)
+    # The partial had heard the pause before the last sentence: its words up to there are kept,
+    # and only the sentence being said is decoded again (from inside that pause, not from the
+    # commit some 10 s earlier).
+    assert live.partial_commits >= 1 and live.final_audio_seconds > 0
+    assert cut / SAMPLE_RATE - live.final_audio_seconds >= last_sentence - 1.0
+    assert word_error_rate(batch.text, final.text) <= 0.15
+    starts = [w.start for w in final.words]
+    assert starts == sorted(starts) and final.words[-1].start > 12.0
+    assert "framework" in final.text.split("current")[-1]
+
+
+def test_settled_words_end_at_a_quiet_gap_between_words() -> None:
+    levels = np.full(200, -20.0, dtype=np.float32)  # 4 s of speech ...
+    levels[100:110] = -70.0  # ... with a 0.2 s gap at 2.0-2.2 s
+    levels[150:153] = -70.0  # and a 60 ms stop inside a word at 3.0 s
+    words = [
+        Word(word=" one", start=0.0, end=1.0),
+        Word(word=" two,", start=1.0, end=2.05),
+        Word(word=" three", start=2.15, end=3.5),
+        Word(word=" four", start=3.5, end=4.0),
+    ]
+    assert stable_cut(words, levels, -40.0, 0, 200, min_gap=0.12, tolerance=0.15) == (105, 2)
+    # Not where a word runs through the gap (Whisper's time says the gap is inside "three").
+    late = [*words[:2], words[2].model_copy(update={"start": 1.5})]
+    assert stable_cut(late, levels, -40.0, 0, 200, min_gap=0.12, tolerance=0.15) is None
+    # Nor at a stop inside a word (at 3.0 s, inside "three"), nor past the last frame allowed.
+    assert stable_cut(words, levels, -40.0, 0, 200, min_gap=0.04, tolerance=0.15) == (105, 2)
+    assert stable_cut(words, levels, -40.0, 0, 100, min_gap=0.12, tolerance=0.15) is None
