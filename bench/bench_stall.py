@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import platform
 import sys
@@ -72,7 +73,13 @@ class StallMeter:
         self._last = now
 
 
-def answer_audio(seconds: float, folder: Path) -> Path:
+def answer_audio(seconds: float, folder: Path, mid_sentence: bool) -> tuple[Path, float]:
+    """About ``seconds`` of answers; returns the file and when Space is pressed (seconds in).
+
+    By default the answer ends with whole sentences and the person presses Space 0.7 s after the
+    last word (3 s of silence follow in the file, so it is their Space that ends the recording).
+    With ``mid_sentence``, the file is cut at ``seconds`` and Space comes 1 s before that.
+    """
     lines = [
         json.loads(line)
         for line in (ROOT / "tests/data/answers_dev.jsonl").read_text().splitlines()
@@ -85,20 +92,29 @@ def answer_audio(seconds: float, folder: Path) -> Path:
         pieces += [speech, silence(0.8)]
         total += len(speech) / SAMPLE_RATE + 0.8
         i += 1
+    audio = np.concatenate(pieces)
+    if mid_sentence:
+        audio, press = audio[: int(seconds * SAMPLE_RATE)], seconds - 1.0
+    else:
+        spoken = len(audio) / SAMPLE_RATE - 0.8  # the last word's end
+        audio, press = np.concatenate([audio, silence(3.0)]), spoken + 0.7
     path = folder / "answer.wav"
-    sf.write(path, np.concatenate(pieces)[: int(seconds * SAMPLE_RATE)], SAMPLE_RATE)
-    return path
+    sf.write(path, audio, SAMPLE_RATE)
+    return path, press
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--mid-sentence", action="store_true", help="press Space while still speaking")
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="vivavoce-stall-"))
     os.environ["VIVAVOCE_DATA_DIR"] = str(folder / "data")
-    wav = answer_audio(args.seconds, folder)
+    wav, press_at = answer_audio(args.seconds, folder, args.mid_sentence)
+    logging.basicConfig(level=logging.WARNING, format="%(relativeCreated)d %(name)s %(message)s")
+    logging.getLogger("desktop").setLevel(logging.INFO)
     qapp = QApplication.instance() or QApplication([])
 
     from desktop.app import VivaVoceApp
@@ -131,7 +147,7 @@ def main() -> None:
         if speaker is not None and speaker.available:
             speaker.prepare(app.services.library.question(NEXT_QUESTION).title + f" {time.time()}")
         QTest.keyClick(app.practice_view, Qt.Key.Key_Space)
-        QTest.qWait(int((args.seconds - 1.0) * 1000))
+        QTest.qWait(int(press_at * 1000))
         reviewed.clear()
         pressed = time.perf_counter()
         QTest.keyClick(app.practice_view, Qt.Key.Key_Space)
@@ -156,7 +172,8 @@ def main() -> None:
     result = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.platform()}",
-        "answer_seconds": args.seconds,
+        "answer_seconds": round(press_at, 1),
+        "stop": "mid-sentence" if args.mid_sentence else "0.7 s after the last word",
         "startup_s": round(load_seconds, 2),
         "startup_max_stall_ms": round(startup_stall, 1),
         "rounds": rounds,

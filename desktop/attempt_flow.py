@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from audio.transcript import Transcript
 from desktop.answer_capture import AnswerCapture, CapturedAnswer
 from desktop.records import AttemptRecord
-from desktop.scoring import judge_spoken
+from desktop.scoring import measure
 from desktop.services import Services
 from questions.model import Bank, Question
 from vivavoce.speech import question_vocabulary
@@ -33,7 +33,8 @@ class AttemptFlow(QObject):
     partial = Signal(str)
     ended = Signal(str)  # the recording stopped by itself: "max_length", "end_of_source", ...
     stopping = Signal()  # the answer is over; the last words are being decoded
-    judged = Signal(object)  # AttemptRecord, complete
+    judged = Signal(object)  # AttemptRecord, complete (its metrics may still be on the way)
+    measured = Signal(object)  # AttemptRecord: the speech metrics arrived after the judgement
     failed = Signal(str)
 
     def __init__(self, services: Services, parent: QObject | None = None) -> None:
@@ -186,19 +187,47 @@ class AttemptFlow(QObject):
     def _captured(
         self, answer: CapturedAnswer, attempt: AttemptRecord, question: Question, bank: Bank
     ) -> None:
+        """Judge and measure at the same time. The judgement is what the person waits for: it is
+        stored and shown as soon as it is in; the speech metrics (slower: they analyse the whole
+        waveform) follow and update the record and the review."""
         attempt.duration = answer.recording.duration
         self.last_final_transcript = answer.stop_to_final
         log.info("final transcript %.3f s after the stop", answer.stop_to_final)
         matcher = self.services.matcher_for(bank)
         assert matcher is not None  # checked before recording started
-        wav = answer.recording.path
-        self.services.jobs.run(
-            lambda: judge_spoken(matcher, question.id, answer.transcript, wav),
-            lambda result: self._store(
-                attempt, transcript=answer.transcript, judgement=result[0], metrics=result[1]
-            ),
-            lambda exc: self._judge_failed(exc, attempt),
-        )
+        transcript, wav = answer.transcript, answer.recording.path
+        self.pending += 1  # the metrics, counted apart from the judgement
+        state: dict[str, object] = {}
+
+        def judged(judgement: object) -> None:
+            state["judged"] = True
+            if "metrics" in state:
+                self.pending -= 1  # before the judged signal: listeners check pending
+            self._store(attempt, transcript=transcript, judgement=judgement, metrics=state.get("metrics"))
+
+        def measured(metrics: object) -> None:
+            state["metrics"] = metrics
+            if "judged" not in state:
+                return  # stored together with the judgement
+            self.pending -= 1
+            if attempt.status == "complete" and metrics is not None:
+                attempt.metrics = metrics  # type: ignore[assignment]
+                self.services.store.update_attempt(attempt)
+            self.measured.emit(attempt)  # also when there is nothing to show: the wait is over
+
+        def judge_failed(exc: BaseException) -> None:
+            state["judged"] = True
+            if "metrics" in state:
+                self.pending -= 1
+            self._judge_failed(exc, attempt)
+
+        def unmeasured(exc: BaseException) -> None:
+            log.warning("speech metrics failed: %s", exc)  # the judgement still stands
+            measured(None)
+
+        jobs = self.services.jobs
+        jobs.run(lambda: matcher.judge(question.id, transcript.text), judged, judge_failed)
+        jobs.run(lambda: measure(transcript, wav), measured, unmeasured)
 
     def _store(self, attempt: AttemptRecord, **fields: object) -> None:
         self.pending -= 1

@@ -47,6 +47,7 @@ class MockSession(QObject):
         self._resume_next = False
         self.flow.ended.connect(lambda _reason: self._answer_over())
         self.flow.judged.connect(lambda _attempt: self._maybe_finish())
+        self.flow.measured.connect(lambda _attempt: self._maybe_finish())
         self.flow.failed.connect(lambda _message: self._maybe_finish())
 
     @property

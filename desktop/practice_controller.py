@@ -54,6 +54,7 @@ class PracticeController(QObject):
         self.flow.ended.connect(self._ended_by_itself)
         self.flow.stopping.connect(self._stopping)
         self.flow.judged.connect(self._judged)
+        self.flow.measured.connect(review.set_metrics)
         self.flow.failed.connect(lambda message: view.set_status(message, error=True))
         review.retry_requested.connect(self.retry)
         review.next_requested.connect(self.next_question)
@@ -144,6 +145,8 @@ class PracticeController(QObject):
         previous = self.services.store.previous_attempt(attempt.question_id, attempt.id or 0)
         self.review.set_actions_visible(True)
         self.review.show_attempt(attempt, self.question, previous, self.services.root)
+        if not attempt.typed and attempt.metrics is None and attempt.transcript and attempt.transcript.words:
+            self.review.set_measuring()
         self._show(self.review)
         self.review_shown.emit(attempt)
 

@@ -18,6 +18,16 @@ from questions.matching import Matcher
 log = logging.getLogger(__name__)
 
 
+def measure(transcript: Transcript, wav: Path | None) -> dict[str, Any] | None:
+    """Speech metrics as stored (JSON), or ``None`` when nothing was said."""
+    if not transcript.words:
+        return None
+    started = time.perf_counter()
+    metrics = compute_metrics(transcript, wav).model_dump(mode="json")
+    log.info("measured in %.3f s", time.perf_counter() - started)
+    return metrics
+
+
 def judge_spoken(
     matcher: Matcher, question_id: str, transcript: Transcript, wav: Path | None
 ) -> tuple[Judgement, dict[str, Any]]:

@@ -353,6 +353,18 @@ class ReviewView(QWidget):
         self._show_state(False)
         self.scroll.verticalScrollBar().setValue(0)
 
+    def set_measuring(self) -> None:
+        """Say the speech metrics are on their way (they follow the judgement by a moment)."""
+        self._show_metrics(None)
+        self.metrics_box.setVisible(True)
+        self.metrics_form.addRow(_label("Measuring pace, pauses and hesitations…"))
+
+    def set_metrics(self, attempt: AttemptRecord) -> None:
+        """The speech metrics of the attempt on screen arrived after its judgement."""
+        if self._attempt is not None and self._attempt.id == attempt.id and not attempt.typed:
+            self._attempt = attempt
+            self._show_metrics(attempt.metrics)
+
     def _show_metrics(self, metrics: dict[str, Any] | None) -> None:
         while self.metrics_form.rowCount():
             self.metrics_form.removeRow(0)
