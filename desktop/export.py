@@ -8,15 +8,14 @@ missed and flagged items carry a symbol and a word, never colour alone.
 from __future__ import annotations
 
 import html
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from desktop.records import AttemptRecord, SessionRecord
+from questions.loader import write_text_atomic
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 HTML_SUFFIXES = (".html", ".htm")
@@ -307,14 +306,4 @@ def export_session(session: SessionRecord, path: Path) -> None:
     else:
         allowed = ", ".join(MARKDOWN_SUFFIXES + HTML_SUFFIXES)
         raise ValueError(f"cannot export to {path.name!r}: the file name must end in one of {allowed}")
-    # A temp file in the same folder, then a rename: a crash never leaves half a file at ``path``.
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_text_atomic(path, content)

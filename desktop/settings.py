@@ -5,11 +5,11 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
-import tempfile
 from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
+
+from questions.loader import write_text_atomic
 
 log = logging.getLogger(__name__)
 
@@ -41,15 +41,5 @@ def load_settings(path: Path) -> AppSettings:
 
 
 def save_settings(settings: AppSettings, path: Path) -> None:
-    """Write to a temporary file beside ``path`` and rename it over: never half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".json", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(settings.model_dump_json(indent=2))
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Written atomically: a crash leaves the old settings or the new ones."""
+    write_text_atomic(path, settings.model_dump_json(indent=2))

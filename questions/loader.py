@@ -136,14 +136,17 @@ def _line_of(text: str, loc: tuple) -> int | None:
 
 def save_bank(bank: Bank, path: str | Path) -> None:
     """Write a bank atomically: a crash leaves the old file or the new one, never half of one."""
-    path = Path(path)
     data = bank.model_dump(mode="json", exclude_defaults=False)
-    payload = tomli_w.dumps(data, multiline_strings=True)
+    write_text_atomic(Path(path), tomli_w.dumps(data, multiline_strings=True))
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """A temporary file beside ``path``, synced, then renamed over it: never half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(payload)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
