@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
@@ -71,13 +70,11 @@ class AttemptFlow(QObject):
         started = datetime.now(UTC)
         name = f"{started:%Y%m%d-%H%M%S-%f}-{question.id}.wav"
         path = self.services.audio_dir() / name
-        attempt = AttemptRecord(
-            session_id=session_id,
-            question_id=question.id,
-            question_title=question.title,
-            topic=question.topic,
-            bank=bank.bank.id,
-            started_at=started,
+        attempt = new_attempt(
+            session_id,
+            question,
+            bank,
+            started,
             status="recording",
             audio_path=path.relative_to(self.services.root),
         )
@@ -150,15 +147,7 @@ class AttemptFlow(QObject):
         if matcher is None:
             self.failed.emit("The judging model is still loading; try again in a moment.")
             return
-        attempt = AttemptRecord(
-            session_id=session_id,
-            question_id=question.id,
-            question_title=question.title,
-            topic=question.topic,
-            bank=bank.bank.id,
-            started_at=datetime.now(UTC),
-            typed=True,
-        )
+        attempt = new_attempt(session_id, question, bank, datetime.now(UTC), typed=True)
         self._stop_requested = time.perf_counter()
         self.pending += 1
         self.services.jobs.run(
@@ -170,15 +159,7 @@ class AttemptFlow(QObject):
         )
 
     def record_skip(self, session_id: int, question: Question, bank: Bank) -> AttemptRecord:
-        attempt = AttemptRecord(
-            session_id=session_id,
-            question_id=question.id,
-            question_title=question.title,
-            topic=question.topic,
-            bank=bank.bank.id,
-            started_at=datetime.now(UTC),
-            status="skipped",
-        )
+        attempt = new_attempt(session_id, question, bank, datetime.now(UTC), status="skipped")
         attempt.id = self.services.store.add_attempt(attempt)
         return attempt
 
@@ -256,5 +237,16 @@ class AttemptFlow(QObject):
         self.failed.emit(f"The answer could not be judged ({exc}).")
 
 
-def audio_file(root: Path, attempt: AttemptRecord) -> Path | None:
-    return root / attempt.audio_path if attempt.audio_path is not None else None
+def new_attempt(
+    session_id: int, question: Question, bank: Bank, started: datetime, **fields: object
+) -> AttemptRecord:
+    """An attempt at ``question`` in a session, before anything was said."""
+    return AttemptRecord(
+        session_id=session_id,
+        question_id=question.id,
+        question_title=question.title,
+        topic=question.topic,
+        bank=bank.bank.id,
+        started_at=started,
+        **fields,  # type: ignore[arg-type]
+    )
