@@ -27,8 +27,10 @@ def test_spoken_answer_is_recorded_transcribed_judged_and_stored(qtbot, make_app
     covered = {hit.concept for hit in attempt.judgement.covered}
     assert {"blocking-freezes-loop", "to-thread-or-run-in-executor"} <= covered
     assert attempt.judgement.coverage >= 0.35  # the answer leaves out processes and async libraries
-    assert attempt.metrics is not None and attempt.metrics["word_count"] > 20
+    # The speech metrics follow the review by a moment, into the stored attempt.
+    qtbot.waitUntil(lambda: app.services.store.attempt(attempt.id).metrics is not None, timeout=30_000)
     stored = app.services.store.attempt(attempt.id)
+    assert stored.metrics["word_count"] > 20
     assert stored is not None and stored.status == "complete"
     assert stored.judgement.coverage == attempt.judgement.coverage
     wav = app.services.root / stored.audio_path
