@@ -22,6 +22,8 @@ from questions.matching import build_matcher  # noqa: E402
 SETS = {
     "dev": "answers_dev.jsonl",
     "redflags": "answers_redflags.jsonl",
+    "redflags2": "answers_redflags2.jsonl",
+    "dev2": "answers_dev2.jsonl",
     "holdout": "answers_holdout.jsonl",
 }
 TARGETS = (

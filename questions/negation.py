@@ -20,14 +20,15 @@ _FRAMES = frozenset(
     trap gotcha antipattern anti unlike opposed tempting tempted temptation naive naively people folks
     someone somebody beginners juniors newcomers others confuse confused confusing misunderstand
     misunderstanding dangerous worst avoid instead rather seem seems appear appears illusion looks
-    legacy deprecated outdated previously formerly steer resist urge""".split()
+    legacy deprecated outdated older previously formerly steer resist urge tutorials""".split()
 )
 _AFTER = frozenset(
     stem(w)
     for w in """wrong mistake bad incorrect antipattern freeze freezes freezing stall stalls deadlock
     deadlocks breaks defeat defeats pointless dangerous pitfall trap terrible horrible avoid
     misconception anti fragile brittle messy hacky hack risky insecure unsafe leak leaks forget flag
-    unnecessary needless redundant overkill reimplement reimplementing reinvent reinventing""".split()
+    unnecessary needless redundant overkill reimplement reimplementing reinvent reinventing
+    nightmare misleading""".split()
 )
 # Modal words that offer a claim only to weigh it.
 _HEDGES = frozenset(stem(w) for w in ["could", "might", "may", "tempted", "option", "if"])
@@ -52,6 +53,8 @@ def is_rejected(tokens: list[Token], first: int, last: int, used: frozenset[int]
             return True
         if tok.text == "old" and i + 1 < len(tokens) and tokens[i + 1].text in _OLD_WAYS:
             return True  # "the old way was conint": history, not advice
+        if tok.text == "used" and i + 1 < len(tokens) and tokens[i + 1].text == "to":
+            return True  # "I used to pop the hash in each route until ...": a habit given up
         hedged = hedged or tok.stem in _HEDGES
     if any(tokens[i].stem in _NEGATORS | _FRAMES for i in range(first, last + 1) if i not in used):
         return True

@@ -181,6 +181,20 @@ def test_off_topic_speech_scores_near_zero(matcher: Matcher, bank: Bank) -> None
             True,
         ),
         ("include-router", "Rather than copying every endpoint into main.py, you include the router.", False),
+        # A habit given up, a verdict after the claim, a frame naming where the claim comes from.
+        ("hide-password-hash", "I used to pop the hash off in each route until a review caught it.", False),
+        ("hide-password-hash", "I pop the hash off in each route before returning it.", True),
+        (
+            "router-path-prefix",
+            "Hardcoding the full absolute path in every route decorator, that's a maintenance nightmare.",
+            False,
+        ),
+        (
+            "event-loop-cooperative-multitasking",
+            "Describing it as parallel execution is misleading, tasks share one thread.",
+            False,
+        ),
+        ("field-constraints-price-sku", "Some older tutorials show constr with regex, but use Field.", False),
     ],
 )
 def test_claims_are_told_from_their_rejection(matcher: Matcher, qid: str, text: str, flagged: bool) -> None:
