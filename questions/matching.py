@@ -126,15 +126,21 @@ class Matcher:
         for flag in red_flags:
             found = [f for form in flag.forms for f in heard.find(form)]
             verdicts = [(f, is_rejected(heard.tokens, f.first, f.last, f.used)) for f in found]
-            # A clause that rejects the misconception once rejects all of it ("I would not do
-            # manual dict deletion, like del data password hash in every handler").
-            rejecting = {heard.tokens[f.first].clause for f, rejected in verdicts if rejected}
+            # A clause that rejects the misconception rejects the rest of it too ("I would not do
+            # manual dict deletion, like del data password hash in every handler"); what was
+            # claimed before the rejection stands ("Pydantic won't convert them, so you loop").
+            rejected_from: dict[int, int] = {}
+            for f, denied_here in verdicts:
+                clause = heard.tokens[f.first].clause
+                if denied_here:
+                    rejected_from[clause] = min(f.first, rejected_from.get(clause, f.first))
             asserted = [
                 f
-                for f, rejected in verdicts
-                if not rejected and heard.tokens[f.first].clause not in rejecting
+                for f, denied_here in verdicts
+                if not denied_here
+                and f.first < rejected_from.get(heard.tokens[f.first].clause, len(heard.tokens))
             ]
-            denied = [f for f, rejected in verdicts if rejected]
+            denied = [f for f, denied_here in verdicts if denied_here]
             shown = min(asserted or denied, key=lambda f: f.first, default=None)
             if shown is not None:
                 hit = RedFlagHit(

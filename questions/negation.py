@@ -34,9 +34,37 @@ _AFTER = frozenset(
 _HEDGES = frozenset(stem(w) for w in ["could", "might", "may", "tempted", "option", "if"])
 _OLD_WAYS = frozenset({"way", "ways", "style", "days", "api", "version", "syntax", "tutorials"})
 _TURN = frozenset(stem(w) for w in ["but", "however", "whereas", "though", "although", "yet"])
+# "rather"/"instead" reject only what follows "than"/"of": "I'd rather iterate" asserts.
+_NEEDS_NEXT = {stem("rather"): "than", stem("instead"): "of"}
+# ", and ..." / ", so ..." starts a new thought that a negator before it does not reach:
+# "I've never needed it, and re-declaring them keeps it simple" asserts the re-declaring.
+_NEW_THOUGHT = frozenset({"and", "so", "then", "because"})
+_CONDITIONS = frozenset({"if", "when", "unless", "whether"})
+# Verdicts said with "not" after the claim: "..., that's just not how it works".
+_NOT_VERDICTS = frozenset({"how", "true", "right", "correct", "what", "safe", "good", "need"})
 NEGATOR_REACH = 5  # tokens before the claim within which "not"/"never" applies to it
 FRAME_REACH = 25  # tokens before the claim within which a framing word applies (same clause)
 LOOKAHEAD = 12  # tokens after the claim searched for a verdict
+
+
+def _cue(tokens: list[Token], i: int, cues: frozenset[str]) -> bool:
+    """Whether token ``i`` is one of ``cues`` in its rejecting sense."""
+    tok = tokens[i]
+    if tok.stem not in cues:
+        return False
+    needed = _NEEDS_NEXT.get(tok.stem)
+    return needed is None or (i + 1 < len(tokens) and tokens[i + 1].text == needed)
+
+
+def _rejects_forward(tokens: list[Token], i: int, targets: list[int]) -> bool:
+    """Whether a cue at ``i`` inside a claim's span reaches one of the claim's words after it."""
+    for j in range(i + 1, (max(targets) if targets else i) + 1):
+        tok = tokens[j]
+        if tok.clause != tokens[i].clause or tok.stem in _TURN:
+            return False
+        if j in targets:
+            return _cue(tokens, i, _FRAMES) or (j - i <= NEGATOR_REACH and _cue(tokens, i, _NEGATORS))
+    return False
 
 
 def is_rejected(tokens: list[Token], first: int, last: int, used: frozenset[int]) -> bool:
@@ -45,23 +73,40 @@ def is_rejected(tokens: list[Token], first: int, last: int, used: frozenset[int]
         return True  # "Could you just use threading.Lock? Not really." asks; it does not claim
     clause = tokens[first].clause
     hedged = False  # "you could ...", "one might ...": a claim offered to be turned down
-    for distance, i in enumerate(range(first - 1, max(-1, first - FRAME_REACH - 1), -1), 1):
+    negator_reach = NEGATOR_REACH
+    distance = 0  # content words back to the claim: "no two pieces of code are executing"
+    for i in range(first - 1, max(-1, first - FRAME_REACH - 1), -1):
         tok = tokens[i]
-        if tok.clause != clause or tok.stem in _TURN:
+        distance += not tok.is_stop
+        if tok.clause != clause:
             break
-        if tok.stem in _FRAMES or (distance <= NEGATOR_REACH and tok.stem in _NEGATORS):
+        if tok.stem in _TURN:
+            # "You could, but then the validation lives outside the model": a downside described.
+            offered = any(t.stem in _HEDGES for t in tokens[max(0, i - 3) : i] if t.clause == clause)
+            return offered and i + 1 < len(tokens) and tokens[i + 1].text == "then"
+        if _cue(tokens, i, _FRAMES) or (distance <= negator_reach and _cue(tokens, i, _NEGATORS)):
             return True
+        if tok.text in _NEW_THOUGHT and tok.after_comma:
+            negator_reach = 0
         if tok.text == "old" and i + 1 < len(tokens) and tokens[i + 1].text in _OLD_WAYS:
             return True  # "the old way was conint": history, not advice
         if tok.text == "used" and i + 1 < len(tokens) and tokens[i + 1].text == "to":
             return True  # "I used to pop the hash in each route until ...": a habit given up
         hedged = hedged or tok.stem in _HEDGES
-    if any(tokens[i].stem in _NEGATORS | _FRAMES for i in range(first, last + 1) if i not in used):
+    cues = _NEGATORS | _FRAMES
+    words = sorted(used)
+    if any(
+        _rejects_forward(tokens, i, [j for j in words if j > i])
+        for i in range(first, last + 1)
+        if i not in used and tokens[i].stem in cues
+    ):
         return True
     for i in range(last + 1, min(len(tokens), last + 1 + LOOKAHEAD)):
         tok = tokens[i]
-        if tok.clause > clause + 1:
-            break
+        if tok.clause > clause + 1 or tok.text in _CONDITIONS:
+            break  # "..., raise an HTTPException if it's wrong": a condition, not a verdict
         if tok.stem in _AFTER or (hedged and tok.clause == clause and tok.stem in _TURN):
             return True  # "..., that's brittle", "you could X, but ..."
+        if tok.text == "not" and i + 1 < len(tokens) and tokens[i + 1].text in _NOT_VERDICTS:
+            return True  # "..., that's just not how it works"
     return False

@@ -75,6 +75,7 @@ class Token:
     end: int
     clause: int  # index of the clause/sentence the token is in
     asked: bool = False  # the clause ends with "?": what it says is asked, not claimed
+    after_comma: bool = False  # a comma stands between this token and the one before
 
     @property
     def is_stop(self) -> bool:
@@ -107,14 +108,19 @@ def tokenize(text: str) -> list[Token]:
     asked = [("?" in m.group()) for m in ends] + [False]
     tokens: list[Token] = []
     clause = 0
+    previous_end = 0
     for m in _CHUNK.finditer(text):
+        comma = "," in text[previous_end : m.start()]
+        previous_end = m.end()
         while clause < len(clause_starts) and clause_starts[clause] <= m.start():
             clause += 1
         for word, s, e in _split_chunk(m.group()):
             if word in _SPOKEN_PUNCTUATION:
                 continue
             word = _NUMBERS.get(word, word)
-            tokens.append(Token(word, stem(word), m.start() + s, m.start() + e, clause, asked[clause]))
+            start, end = m.start() + s, m.start() + e
+            tokens.append(Token(word, stem(word), start, end, clause, asked[clause], comma))
+            comma = False
     return tokens
 
 
