@@ -195,6 +195,35 @@ def test_off_topic_speech_scores_near_zero(matcher: Matcher, bank: Bank) -> None
             False,
         ),
         ("field-constraints-price-sku", "Some older tutorials show constr with regex, but use Field.", False),
+        # "rather"/"instead" reject only what follows "than"/"of"; a negator's reach ends at ", and".
+        ("nested-order-products", "I'd rather iterate explicitly over the products myself.", True),
+        (
+            "include-router",
+            "I've never really needed that, and re-declaring them with at app dot get keeps it simple.",
+            True,
+        ),
+        (
+            "include-router",
+            "I redefine the endpoints in main dot py instead of calling include router.",
+            True,
+        ),
+        # A condition is not a verdict; "not how it works" is; "you could, but then" is a downside.
+        (
+            "custom-field-validator",
+            "I'd validate outside the model: check the field in the endpoint and raise an "
+            "HTTPException if it's wrong.",
+            True,
+        ),
+        (
+            "event-loop-cooperative-multitasking",
+            "Thinking that tasks run in parallel on multiple threads, that's just not how it works.",
+            False,
+        ),
+        (
+            "custom-field-validator",
+            "You could, but then the validation lives outside the model and nothing reuses it.",
+            False,
+        ),
     ],
 )
 def test_claims_are_told_from_their_rejection(matcher: Matcher, qid: str, text: str, flagged: bool) -> None:
