@@ -41,6 +41,7 @@ def main() -> int:
     parser.add_argument("--threshold", type=float, default=None, help="meaning similarity threshold")
     parser.add_argument("--margin", type=float, default=None, help="meaning margin to a stretch's best")
     parser.add_argument("--bank-margin", type=float, default=None)
+    parser.add_argument("--topic-margin", type=float, default=None, help="1 turns the topic gate off")
     args = parser.parse_args()
     matcher = build_matcher(load_bank(args.bank or builtin_bank_path()), use_meaning=not args.words_only)
     if args.threshold is not None and matcher.meaning is not None:
@@ -49,6 +50,8 @@ def main() -> int:
         matcher.meaning.margin = args.margin
     if args.bank_margin is not None and matcher.meaning is not None:
         matcher.meaning.bank_margin = args.bank_margin
+    if args.topic_margin is not None and matcher.meaning is not None:
+        matcher.meaning.topic_margin = args.topic_margin
     names = list(SETS) if args.set == "all" else [args.set]
     for name in names:
         answers = load_answers(ROOT / "tests" / "data" / SETS[name])

@@ -1,7 +1,7 @@
 """The judging figures on *spoken* answers: each labelled answer is synthesized by espeak-ng in
 several voices, transcribed by the bundled Whisper model biased by its question, and judged.
 
-Usage: python bench/eval_spoken.py [--set dev|holdout] [--voices en-us,en-gb] [--limit N]
+Usage: python bench/eval_spoken.py [--set dev|holdout|...] [--voices en-us,en-gb] [--misses] [--reuse]
 Synthesized WAVs are cached in bench/out/spoken/. Prints one figures block per voice.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import sys
 import time
 from pathlib import Path
@@ -24,7 +25,13 @@ from questions.loader import builtin_bank_path, load_bank  # noqa: E402
 from questions.matching import build_matcher  # noqa: E402
 from vivavoce.speech import SpeechScorer  # noqa: E402
 
-SETS = {"dev": "answers_dev.jsonl", "holdout": "answers_holdout.jsonl"}
+SETS = {
+    "dev": "answers_dev.jsonl",
+    "redflags": "answers_redflags.jsonl",
+    "dev2": "answers_dev2.jsonl",
+    "redflags2": "answers_redflags2.jsonl",
+    "holdout": "answers_holdout.jsonl",
+}
 OUT = ROOT / "bench" / "out" / "spoken"
 
 
@@ -42,6 +49,13 @@ def main() -> int:
     parser.add_argument("--set", choices=list(SETS), default="holdout")
     parser.add_argument("--voices", default="en-us,en-gb")
     parser.add_argument("--limit", type=int, default=0, help="only the first N answers (smoke runs)")
+    parser.add_argument("--misses", action="store_true", help="list the answers that miss a target")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="judge the transcripts saved by the last run instead of transcribing again "
+        "(quick when only the matcher changed; not when the bank's vocabulary did)",
+    )
     args = parser.parse_args()
     bank = load_bank(builtin_bank_path())
     matcher = build_matcher(bank)
@@ -51,15 +65,21 @@ def main() -> int:
         answers = answers[: args.limit]
     for voice in args.voices.split(","):
         started = time.perf_counter()
-        transcripts: dict[str, str] = {}
+        saved = OUT / voice / f"{args.set}.transcripts.json"
+        transcripts: dict[str, str] = json.loads(saved.read_text()) if args.reuse and saved.exists() else {}
         for a in answers:
-            transcript, _ = speech(bank.question(a.question), _wav_for(a.text, voice))
-            transcripts[a.text] = transcript.text
+            if a.text not in transcripts:
+                transcript, _ = speech(bank.question(a.question), _wav_for(a.text, voice))
+                transcripts[a.text] = transcript.text
+        saved.parent.mkdir(parents=True, exist_ok=True)
+        saved.write_text(json.dumps(transcripts, indent=0))
         heard = [a.model_copy(update={"text": transcripts[a.text]}) for a in answers]
         figures = evaluate(matcher, heard)
         took = time.perf_counter() - started
         print(f"== {args.set} set, voice {voice} ({len(answers)} answers, {took:.0f} s)")
         print(dump(figures))
+        if args.misses:
+            print("\n".join(f"  - {m}" for m in figures.misses))
     print(
         "targets (issue 3): strong >= 0.80, paraphrase >= 0.65, ranks first >= 0.95, "
         "red-flag recall >= 0.85, false red flags <= 0.05, off-topic <= 0.05"

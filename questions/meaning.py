@@ -23,6 +23,9 @@ from questions.prototype_store import PrototypeStore
 MEANING_THRESHOLD = 0.55  # cosine; tuned on the dev set (see BENCHMARKS.md), checked on the holdout
 MARGIN = 0.03  # a stretch may credit concepts this close to its best one in the question
 BANK_MARGIN = 0.05  # ... and this close to its best one in the whole bank
+# Meaning credits only an answer about this question: one whose mean embedding is no further
+# than this from this question's (title and model answer) than from the closest other question's.
+TOPIC_MARGIN = 0.05
 WINDOW = 14  # tokens in a window over a long sentence
 STRIDE = 7
 MIN_UNIT = 4  # shorter stretches carry too little meaning to judge
@@ -94,6 +97,8 @@ class MeaningMatcher:
         self._prototypes: dict[tuple[str, str], np.ndarray] = {}
         self._recent: dict[str, tuple[list[Unit], np.ndarray, np.ndarray | None]] = {}
         self._examples: dict[str, dict[str, list[str]]] = {}
+        self.topic_margin = TOPIC_MARGIN
+        self._topics: tuple[list[str], np.ndarray] | None = None
 
     def best(self, heard: Heard, question: Question, wanted: set[str]) -> dict[str, tuple[float, Unit]]:
         """For each wanted concept said in other words: (similarity, the stretch that says it).
@@ -103,7 +108,7 @@ class MeaningMatcher:
         earn them all.
         """
         pieces, answer, everywhere = self._answer(heard)
-        if not pieces or not wanted:
+        if not pieces or not wanted or not self._on_topic(answer, question):
             return {}
         scores = np.stack([self._similarity(question, c, answer) for c in question.concepts])
         closest = scores.max(axis=0)  # per unit: its best concept's similarity
@@ -120,6 +125,26 @@ class MeaningMatcher:
                 found[concept.id] = (float(eligible[best_unit]), pieces[best_unit])
         self.store.save()
         return found
+
+    def _on_topic(self, answer: np.ndarray, question: Question) -> bool:
+        """Whether the answer as a whole is about ``question`` rather than another one of the bank:
+        an answer to a neighbouring question ("how does include_router work?" judged on "why set
+        the prefix on the router?") shares its ideas loosely, and must not earn this one's points
+        by resemblance; what it says in the bank's words still counts."""
+        if self._bank is None or len(self._bank.questions) < 2:
+            return True
+        if self._topics is None:
+            ids, vectors = [], []
+            for q in self._bank.questions:
+                sentences = [q.title, *(s for s in re.split(r"(?<=[.!?])\s+", q.model_answer) if s.strip())]
+                ids.append(q.id)
+                vectors.append(_unit(self.store.encode(sentences).mean(axis=0)))
+            self._topics = (ids, np.stack(vectors))
+        ids, topics = self._topics
+        if question.id not in ids:
+            return True
+        similarity = topics @ _unit(answer.mean(axis=0))
+        return similarity.max() - similarity[ids.index(question.id)] <= self.topic_margin
 
     def warm(self, heard: Heard) -> None:
         """Embed the answer's stretches now, into the encoder's cache (which is thread-safe)."""
@@ -152,3 +177,8 @@ class MeaningMatcher:
             examples = self._examples[question.id].get(concept.id, [])
             self._prototypes[key] = self.store.encode(prototypes(concept, examples))
         return (self._prototypes[key] @ answer.T).max(axis=0)
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm else vector

@@ -1,9 +1,9 @@
 """The judging figures on the labelled answer sets, asserted.
 
-The dev set is what the bank was tuned on; it must meet the issue's targets, except ranking, where
-two legitimately overlapping question pairs (include_router vs APIRouter; asyncio.Lock vs blocking
-code) tie. The held-out set was never used for tuning: its thresholds sit at the measured level
-(see BENCHMARKS.md) so a regression fails, and the gap to the targets stays visible.
+The dev sets are what the bank was tuned on (dev2 and redflags2 were written blind, then used for
+tuning); they must meet the issue's targets. The held-out set was never used for tuning: its
+thresholds sit at the measured level (see BENCHMARKS.md) so a regression fails, and the gap to the
+targets stays visible.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def test_dev_set_meets_the_targets(dev: Figures) -> None:
     assert dev.red_flag_recall is not None and dev.red_flag_recall >= 0.90
     assert dev.false_red_flags <= 0.03
     assert dev.off_topic_coverage <= 0.05
-    assert dev.own_answer_ranks_first >= 0.90
+    assert dev.own_answer_ranks_first >= 0.97
     # A half answer must not look like a whole one.
     assert dev.partial_coverage is not None and 0.3 <= dev.partial_coverage <= 0.65
 
@@ -49,10 +49,20 @@ def test_dev_set_meets_the_targets(dev: Figures) -> None:
 def test_holdout_set_holds_its_measured_level(holdout: Figures) -> None:
     assert holdout.strong_coverage >= 0.90
     assert holdout.paraphrase_coverage >= 0.65
-    assert holdout.own_answer_ranks_first >= 0.95
+    assert holdout.own_answer_ranks_first >= 0.97
     assert holdout.red_flag_recall is not None and holdout.red_flag_recall >= 0.75
     assert holdout.false_red_flags <= 0.06
     assert holdout.off_topic_coverage <= 0.05
+
+
+@pytest.mark.slow
+def test_answers_to_neighbouring_questions_rank_below_their_own(full_matcher: Matcher) -> None:
+    """dev2 holds three router questions and two asyncio ones that share most ideas: without the
+    topic gate on meaning credit, another question's strong answer ties at full coverage (0.725)."""
+    figures = evaluate(full_matcher, load_answers(DATA / "answers_dev2.jsonl"))
+    assert figures.own_answer_ranks_first >= 0.95
+    assert figures.strong_coverage >= 0.85
+    assert figures.false_red_flags <= 0.03
 
 
 @pytest.mark.slow
@@ -66,9 +76,10 @@ def test_spoken_forms_alone_still_judge_strong_answers(bank: Bank) -> None:
 
 @pytest.mark.slow
 def test_red_flag_tuning_set_tells_claims_from_rejections(full_matcher: Matcher) -> None:
-    figures = evaluate(full_matcher, load_answers(DATA / "answers_redflags.jsonl"))
-    assert figures.red_flag_recall is not None and figures.red_flag_recall >= 0.90
-    assert figures.false_red_flags <= 0.03
+    for name in ("answers_redflags.jsonl", "answers_redflags2.jsonl"):
+        figures = evaluate(full_matcher, load_answers(DATA / name))
+        assert figures.red_flag_recall is not None and figures.red_flag_recall >= 0.95, name
+        assert figures.false_red_flags <= 0.03, name
 
 
 def test_every_model_answer_covers_its_question_without_red_flags(matcher: Matcher, bank: Bank) -> None:
