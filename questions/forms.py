@@ -169,6 +169,9 @@ class Heard:
             starts.update(self.where(target, part.stems[0] if b == 1 else target))
         return sorted(starts)
 
+    def _sentence(self, found: Found) -> int:
+        return self.tokens[found.first].clause
+
     def find_part(self, part: Part) -> Iterator[Found]:
         """Every place the part occurs, earliest first, non-overlapping."""
         after = -1
@@ -182,8 +185,11 @@ class Heard:
                 yield Found(used[0], end, frozenset(used), tuple(repairs))
                 after = end
 
-    def find(self, form: Form) -> Iterator[Found]:
-        """Every place the whole form occurs (all parts within one window), earliest first."""
+    def find(self, form: Form, sentences: int | None = None) -> Iterator[Found]:
+        """Every place the whole form occurs (all parts within one window), earliest first.
+
+        ``sentences`` also bounds how many sentences the parts may spread over (a claim is made
+        in one sentence; a form that joins words from two is often joining two claims)."""
         if len(form.parts) == 1:
             yield from self.find_part(form.parts[0])
             return
@@ -193,7 +199,12 @@ class Heard:
         for anchor in hits[0]:
             chosen = [anchor]
             for others in hits[1:]:
-                near = [f for f in others if abs(f.first - anchor.first) <= PART_WINDOW]
+                near = [
+                    f
+                    for f in others
+                    if abs(f.first - anchor.first) <= PART_WINDOW
+                    and (sentences is None or abs(self._sentence(f) - self._sentence(anchor)) < sentences)
+                ]
                 if not near:
                     break
                 chosen.append(min(near, key=lambda f: abs(f.first - anchor.first)))

@@ -20,7 +20,8 @@ _FRAMES = frozenset(
     trap gotcha antipattern anti unlike opposed tempting tempted temptation naive naively people folks
     someone somebody beginners juniors newcomers others confuse confused confusing misunderstand
     misunderstanding dangerous worst avoid instead rather seem seems appear appears illusion looks
-    legacy deprecated outdated older previously formerly steer resist urge tutorials""".split()
+    legacy deprecated outdated older previously formerly steer resist urge tutorials imagine
+    smell smells codebases""".split()
 )
 _AFTER = frozenset(
     stem(w)

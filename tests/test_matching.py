@@ -224,6 +224,13 @@ def test_off_topic_speech_scores_near_zero(matcher: Matcher, bank: Bank) -> None
             "You could, but then the validation lives outside the model and nothing reuses it.",
             False,
         ),
+        # A claim is made in one sentence: a form's parts are not joined across sentences.
+        (
+            "include-router",
+            "Import the router into main, and call app dot include router. FastAPI copies the routes "
+            "onto the app for you.",
+            False,
+        ),
     ],
 )
 def test_claims_are_told_from_their_rejection(matcher: Matcher, qid: str, text: str, flagged: bool) -> None:
