@@ -24,6 +24,8 @@ SETS = {
     "redflags": "answers_redflags.jsonl",
     "redflags2": "answers_redflags2.jsonl",
     "dev2": "answers_dev2.jsonl",
+    "redflags3_a": "answers_redflags3_a.jsonl",
+    "redflags3_b": "answers_redflags3_b.jsonl",
     "holdout": "answers_holdout.jsonl",
 }
 TARGETS = (

@@ -144,6 +144,10 @@ class Heard:
         n = len(self.tokens)
         skipped_words = 0
         for pos in range(q, min(n, q + MAX_GAP_TOKENS + 1)):
+            if used and self.tokens[pos].clause != self.tokens[used[0]].clause:
+                return (
+                    None  # a run of words is said in one sentence: "router. So you get" is not "router.get"
+                )
             for words, toks, exact in self._step(part, j, pos):
                 used.extend(range(pos, pos + toks))
                 if not exact:
