@@ -29,7 +29,7 @@ _AFTER = frozenset(
     deadlocks breaks defeat defeats pointless dangerous pitfall trap terrible horrible avoid
     misconception anti fragile brittle messy hacky hack risky insecure unsafe leak leaks forget flag
     unnecessary needless redundant overkill reimplement reimplementing reinvent reinventing
-    nightmare misleading""".split()
+    nightmare misleading warn warns""".split()
 )
 # Modal words that offer a claim only to weigh it.
 _HEDGES = frozenset(stem(w) for w in ["could", "might", "may", "tempted", "option", "if"])
@@ -91,6 +91,8 @@ def is_rejected(tokens: list[Token], first: int, last: int, used: frozenset[int]
             negator_reach = 0
         if tok.text == "old" and i + 1 < len(tokens) and tokens[i + 1].text in _OLD_WAYS:
             return True  # "the old way was conint": history, not advice
+        if tok.text == "not" and [t.text for t in tokens[i + 1 : i + 3]] == ["do", "is"]:
+            return True  # "what I would not do is hand-roll the conversion with a for loop"
         if tok.text == "used" and i + 1 < len(tokens) and tokens[i + 1].text == "to":
             return True  # "I used to pop the hash in each route until ...": a habit given up
         hedged = hedged or tok.stem in _HEDGES

@@ -21,6 +21,8 @@ _PIECE = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 _SPOKEN_PUNCTUATION = frozenset({"dot", "underscore", "slash", "equals", "colon", "parenthesis", "paren"})
 # Sentence or clause ends that scope negation.
 _CLAUSE_END = re.compile(r"[.!?;]+(?=\s|$)")
+# "..., right?" asks for agreement with what was just claimed: the clause still claims it.
+_TAG_QUESTION = re.compile(r"[,\s](?:right|yeah|correct|no|huh|yes)$", re.IGNORECASE)
 
 _NUMBERS = {
     "zero": "0",
@@ -105,7 +107,11 @@ def tokenize(text: str) -> list[Token]:
     """Normalize ``text`` into tokens: lower case, code split into words, numbers as digits."""
     ends = list(_CLAUSE_END.finditer(text))
     clause_starts = [m.end() for m in ends]
-    asked = [("?" in m.group()) for m in ends] + [False]
+    asked = [
+        ("?" in m.group() and not _TAG_QUESTION.search(text[max(0, m.start() - 12) : m.start()]))
+        for m in ends
+    ]
+    asked.append(False)
     tokens: list[Token] = []
     clause = 0
     previous_end = 0

@@ -224,6 +224,17 @@ def test_off_topic_speech_scores_near_zero(matcher: Matcher, bank: Bank) -> None
             "You could, but then the validation lives outside the model and nothing reuses it.",
             False,
         ),
+        # "..., right?" seeks agreement with a claim; "what I would not do is" rejects one.
+        (
+            "hide-password-hash",
+            "You'd turn the user into a dictionary and then remove the password hash key, right?",
+            True,
+        ),
+        (
+            "nested-order-products",
+            "What I would not do is hand-roll the per-item conversion with a for loop.",
+            False,
+        ),
         # A claim is made in one sentence: a form's parts are not joined across sentences.
         (
             "include-router",
