@@ -43,7 +43,7 @@ _NEW_THOUGHT = frozenset({"and", "so", "then", "because"})
 _CONDITIONS = frozenset({"if", "when", "unless", "whether"})
 # Verdicts said with "not" after the claim: "..., that's just not how it works".
 _NOT_VERDICTS = frozenset({"how", "true", "right", "correct", "what", "safe", "good", "need"})
-NEGATOR_REACH = 5  # tokens before the claim within which "not"/"never" applies to it
+NEGATOR_REACH = 5  # content words before the claim within which "not"/"never" applies to it
 FRAME_REACH = 25  # tokens before the claim within which a framing word applies (same clause)
 LOOKAHEAD = 12  # tokens after the claim searched for a verdict
 
@@ -57,13 +57,13 @@ def _cue(tokens: list[Token], i: int, cues: frozenset[str]) -> bool:
     return needed is None or (i + 1 < len(tokens) and tokens[i + 1].text == needed)
 
 
-def _rejects_forward(tokens: list[Token], i: int, targets: list[int]) -> bool:
+def _rejects_forward(tokens: list[Token], i: int, used: frozenset[int]) -> bool:
     """Whether a cue at ``i`` inside a claim's span reaches one of the claim's words after it."""
-    for j in range(i + 1, (max(targets) if targets else i) + 1):
+    for j in range(i + 1, max(used, default=i) + 1):
         tok = tokens[j]
         if tok.clause != tokens[i].clause or tok.stem in _TURN:
             return False
-        if j in targets:
+        if j in used:
             return _cue(tokens, i, _FRAMES) or (j - i <= NEGATOR_REACH and _cue(tokens, i, _NEGATORS))
     return False
 
@@ -84,7 +84,9 @@ def is_rejected(tokens: list[Token], first: int, last: int, used: frozenset[int]
         if tok.stem in _TURN:
             # "You could, but then the validation lives outside the model": a downside described.
             offered = any(t.stem in _HEDGES for t in tokens[max(0, i - 3) : i] if t.clause == clause)
-            return offered and i + 1 < len(tokens) and tokens[i + 1].text == "then"
+            if offered and i + 1 < len(tokens) and tokens[i + 1].text == "then":
+                return True
+            break
         if _cue(tokens, i, _FRAMES) or (distance <= negator_reach and _cue(tokens, i, _NEGATORS)):
             return True
         if tok.text in _NEW_THOUGHT and tok.after_comma:
@@ -97,9 +99,8 @@ def is_rejected(tokens: list[Token], first: int, last: int, used: frozenset[int]
             return True  # "I used to pop the hash in each route until ...": a habit given up
         hedged = hedged or tok.stem in _HEDGES
     cues = _NEGATORS | _FRAMES
-    words = sorted(used)
     if any(
-        _rejects_forward(tokens, i, [j for j in words if j > i])
+        _rejects_forward(tokens, i, used)
         for i in range(first, last + 1)
         if i not in used and tokens[i].stem in cues
     ):
