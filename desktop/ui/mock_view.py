@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
-from desktop.ui.practice_view import clock
+from desktop.ui.review_text import clock
 from desktop.ui.widgets.level_meter import LevelMeter
 
 PHASE_TEXT = {

@@ -16,13 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.ui.review_text import clock
 from desktop.ui.widgets.level_meter import LevelMeter
 from questions.model import Question
-
-
-def clock(seconds: float) -> str:
-    seconds = max(0, int(seconds))
-    return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 class PracticeView(QWidget):

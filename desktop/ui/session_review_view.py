@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.records import AttemptRecord, SessionRecord
-from desktop.ui.review_view import ReviewView, clock
+from desktop.ui.review_text import clock
+from desktop.ui.review_view import ReviewView
 from questions.model import Concept, Question
 
 STATUS_WORDS = {"complete": "answered", "skipped": "skipped", "failed": "failed", "recording": "cut off"}
