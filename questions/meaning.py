@@ -59,10 +59,10 @@ def units(heard: Heard) -> list[Unit]:
 
 
 def prototypes(concept: Concept, examples: list[str] = ()) -> list[str]:
-    """What a concept means, in sentences: its label, its spoken forms of three words or more,
-    and the model answer's sentences that make the point."""
+    """What a concept means, in sentences: its label, its plain-language statements, its spoken
+    forms of three words or more, and the model answer's sentences that make the point."""
     forms = [f.replace("+", " ") for f in concept.say if len(f.replace("+", " ").split()) >= 3]
-    return [concept.label, *forms, *examples]
+    return [concept.label, *concept.means, *forms, *examples]
 
 
 def model_answer_examples(question: Question) -> dict[str, list[str]]:

@@ -39,6 +39,9 @@ class Concept(_Strict):
     label: str = Field(min_length=1, description="Shown to the user, e.g. 'Names asyncio.to_thread'.")
     say: list[str] = Field(min_length=1, description="Spoken forms; any one of them covers the concept.")
     weight: float = Field(default=1.0, gt=0, le=10)
+    # The point in plain words, as someone avoiding the jargon would put it. Not searched for as
+    # words: sentences of an answer that mean the same credit the concept (questions/meaning.py).
+    means: list[str] = Field(default_factory=list, description="Plain-language statements of the point.")
 
     @field_validator("say")
     @classmethod
