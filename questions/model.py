@@ -9,6 +9,9 @@ spoken forms in a transcript. Form syntax, kept deliberately small so a person c
   content words.
 * ``"own copy + each task"`` — every ``+``-separated part somewhere within one window of speech,
   in any order (for paraphrases whose word order varies).
+
+A concept may also list ``means``: the point in plain words, as full sentences. They are not
+searched for; an answer's sentences that mean the same credit the concept.
 """
 
 from __future__ import annotations
