@@ -144,10 +144,9 @@ class Heard:
         n = len(self.tokens)
         skipped_words = 0
         for pos in range(q, min(n, q + MAX_GAP_TOKENS + 1)):
+            # A run of words is said in one sentence: "router. So you get" is not "router.get".
             if used and self.tokens[pos].clause != self.tokens[used[0]].clause:
-                return (
-                    None  # a run of words is said in one sentence: "router. So you get" is not "router.get"
-                )
+                return None
             for words, toks, exact in self._step(part, j, pos):
                 used.extend(range(pos, pos + toks))
                 if not exact:
@@ -173,9 +172,6 @@ class Heard:
             starts.update(self.where(target, part.stems[0] if b == 1 else target))
         return sorted(starts)
 
-    def _sentence(self, found: Found) -> int:
-        return self.tokens[found.first].clause
-
     def find_part(self, part: Part) -> Iterator[Found]:
         """Every place the part occurs, earliest first, non-overlapping."""
         after = -1
@@ -189,11 +185,11 @@ class Heard:
                 yield Found(used[0], end, frozenset(used), tuple(repairs))
                 after = end
 
-    def find(self, form: Form, sentences: int | None = None) -> Iterator[Found]:
+    def find(self, form: Form, one_sentence: bool = False) -> Iterator[Found]:
         """Every place the whole form occurs (all parts within one window), earliest first.
 
-        ``sentences`` also bounds how many sentences the parts may spread over (a claim is made
-        in one sentence; a form that joins words from two is often joining two claims)."""
+        ``one_sentence`` also keeps all parts in one sentence (a claim is made in one sentence; a
+        form that joins words from two is often joining two claims)."""
         if len(form.parts) == 1:
             yield from self.find_part(form.parts[0])
             return
@@ -207,7 +203,7 @@ class Heard:
                     f
                     for f in others
                     if abs(f.first - anchor.first) <= PART_WINDOW
-                    and (sentences is None or abs(self._sentence(f) - self._sentence(anchor)) < sentences)
+                    and (not one_sentence or self.tokens[f.first].clause == self.tokens[anchor.first].clause)
                 ]
                 if not near:
                     break

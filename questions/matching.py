@@ -16,8 +16,6 @@ from questions.model import Bank, Question
 from questions.negation import is_rejected
 from questions.normalize import tokenize
 
-CLAIM_SENTENCES = 1  # a red flag's parts must all be said in one sentence
-
 
 @dataclass(frozen=True)
 class _Compiled:
@@ -126,7 +124,8 @@ class Matcher:
         raised: list[RedFlagHit] = []
         rejected: list[RedFlagHit] = []
         for flag in red_flags:
-            found = [f for form in flag.forms for f in heard.find(form, sentences=CLAIM_SENTENCES)]
+            # A claim is made in one sentence: its parts are not joined across two.
+            found = [f for form in flag.forms for f in heard.find(form, one_sentence=True)]
             verdicts = [(f, is_rejected(heard.tokens, f.first, f.last, f.used)) for f in found]
             # A clause that rejects the misconception rejects the rest of it too ("I would not do
             # manual dict deletion, like del data password hash in every handler"); what was

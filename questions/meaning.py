@@ -65,10 +65,15 @@ def prototypes(concept: Concept, examples: list[str] = ()) -> list[str]:
     return [concept.label, *concept.means, *forms, *examples]
 
 
+def sentences(text: str) -> list[str]:
+    """The non-empty sentences of a written text (a model answer)."""
+    return [s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if s.strip()]
+
+
 def model_answer_examples(question: Question) -> dict[str, list[str]]:
     """The model answer's sentences, each filed under the concepts whose spoken forms it says."""
     examples: dict[str, list[str]] = {}
-    for sentence in re.split(r"(?<=[.!?])\s+", question.model_answer):
+    for sentence in sentences(question.model_answer):
         heard = Heard(sentence)
         for concept in question.concepts:
             forms = (compile_form(f) for f in concept.say)
@@ -136,9 +141,9 @@ class MeaningMatcher:
         if self._topics is None:
             ids, vectors = [], []
             for q in self._bank.questions:
-                sentences = [q.title, *(s for s in re.split(r"(?<=[.!?])\s+", q.model_answer) if s.strip())]
                 ids.append(q.id)
-                vectors.append(_unit(self.store.encode(sentences).mean(axis=0)))
+                texts = [q.title, *sentences(q.model_answer)]
+                vectors.append(_unit(self.store.encode(texts).mean(axis=0)))
             self._topics = (ids, np.stack(vectors))
         ids, topics = self._topics
         if question.id not in ids:
