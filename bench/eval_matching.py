@@ -26,6 +26,8 @@ SETS = {
     "dev2": "answers_dev2.jsonl",
     "redflags3_a": "answers_redflags3_a.jsonl",
     "redflags3_b": "answers_redflags3_b.jsonl",
+    "dev3": "answers_dev3.jsonl",
+    "redflags4": "answers_redflags4.jsonl",
     "holdout": "answers_holdout.jsonl",
 }
 TARGETS = (
