@@ -19,19 +19,14 @@ import soundfile as sf
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from eval_matching import SETS  # noqa: E402  (the same labelled sets, written and spoken)
+
 from audio.synthetic_speech import SAMPLE_RATE, synthesize  # noqa: E402
 from questions.evaluation import dump, evaluate, load_answers  # noqa: E402
 from questions.loader import builtin_bank_path, load_bank  # noqa: E402
 from questions.matching import build_matcher  # noqa: E402
 from vivavoce.speech import SpeechScorer  # noqa: E402
 
-SETS = {
-    "dev": "answers_dev.jsonl",
-    "redflags": "answers_redflags.jsonl",
-    "dev2": "answers_dev2.jsonl",
-    "redflags2": "answers_redflags2.jsonl",
-    "holdout": "answers_holdout.jsonl",
-}
 OUT = ROOT / "bench" / "out" / "spoken"
 
 
