@@ -28,6 +28,7 @@ SETS = {
     "redflags3_b": "answers_redflags3_b.jsonl",
     "dev3": "answers_dev3.jsonl",
     "redflags4": "answers_redflags4.jsonl",
+    "offtopic2": "answers_offtopic2.jsonl",
     "holdout": "answers_holdout.jsonl",
 }
 TARGETS = (

@@ -145,6 +145,8 @@ def _markdown_judgement(attempt: AttemptRecord) -> list[str]:
     if j is None:
         return []
     out: list[str] = []
+    if j.other_stack:
+        out += ["", f"_{_md(j.other_stack_note())}_"]
     if j.covered:
         out += ["", "### Covered", ""]
         for hit in j.covered:

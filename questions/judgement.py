@@ -64,3 +64,15 @@ class Judgement(BaseModel):
     red_flags: list[RedFlagHit]
     # Anti-patterns the speaker named only to reject them: shown as credit, never as a flag.
     rejected_red_flags: list[RedFlagHit] = Field(default_factory=list)
+    # The other language or framework the answer is about ("Java"), when it names one and not the
+    # bank's own stack: then nothing is covered (questions/stack.py). None: about this stack.
+    other_stack: str | None = None
+
+    def other_stack_note(self) -> str:
+        """Why nothing was covered, when the answer is about another stack; else ''."""
+        if self.other_stack is None:
+            return ""
+        return (
+            f"This answer talks about {self.other_stack} and never names the stack the question is"
+            " about, so none of its points count."
+        )

@@ -15,6 +15,7 @@ from questions.meaning import MeaningMatcher
 from questions.model import Bank, Question
 from questions.negation import is_rejected
 from questions.normalize import tokenize
+from questions.stack import StackCheck
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class Matcher:
         self.bank = bank
         self.meaning = meaning
         self._guarded = bank_vocabulary(bank)
+        self._stack = StackCheck.of(bank)
         self._recent: OrderedDict[str, Heard] = OrderedDict()
         self._questions: dict[str, tuple[Question, list[_Compiled], list[_Compiled]]] = {}
         for q in bank.questions:
@@ -67,9 +69,10 @@ class Matcher:
             self.bank.question(question_id)  # raises KeyError naming the known ids
         question, concepts, red_flags = self._questions[question_id]
         heard = self._prepare(transcript)
+        other_stack = self._stack.other_stack(heard, question_id)
         covered: list[ConceptHit] = []
         unmatched = []
-        for concept in concepts:
+        for concept in concepts if other_stack is None else ():
             found = _first(heard, concept.forms)
             if found is None:
                 unmatched.append(concept)
@@ -81,7 +84,7 @@ class Matcher:
         if self.meaning is not None and unmatched:
             by_meaning = self.meaning.best(heard, question, {c.id for c in unmatched})
         missed: list[ConceptMiss] = []
-        for concept in unmatched:
+        for concept in unmatched if other_stack is None else concepts:
             if concept.id in by_meaning:
                 score, unit = by_meaning[concept.id]
                 evidence = _evidence(heard, unit.first, unit.last)
@@ -101,6 +104,7 @@ class Matcher:
             missed=missed,
             red_flags=flags,
             rejected_red_flags=rejected,
+            other_stack=other_stack,
         )
 
     def prepare(self, transcript: str) -> None:

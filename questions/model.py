@@ -103,6 +103,9 @@ class BankInfo(_Strict):
     name: str = Field(min_length=1)
     version: str = Field(min_length=1)
     description: str = ""
+    # The technologies the questions are about, as a person names them. An answer that names
+    # another stack and none of these earns no points (questions/stack.py); empty: no such check.
+    stack: list[str] = Field(default_factory=list)
 
 
 class Bank(_Strict):

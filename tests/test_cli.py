@@ -41,12 +41,23 @@ def test_score_json_has_the_contract_fields_and_true_evidence() -> None:
     result = json.loads(done.stdout)
     assert {"question", "transcript", "coverage", "covered", "missed", "red_flags"} <= result.keys()
     assert result["question"] == "include-router" and result["transcript"] == text
+    assert result["other_stack"] is None
     assert 0.5 <= result["coverage"] <= 1
     assert result["red_flags"] == []
     for hit in result["covered"]:
         assert {"concept", "label", "evidence"} <= hit.keys()
         ev = hit["evidence"]
         assert text[ev["start"] : ev["end"]] == ev["text"]
+
+
+def test_score_names_the_other_stack_an_answer_is_about() -> None:
+    text = "In Flask I'd register the blueprint on the app with a url prefix, and that's the router included."
+    done = _run("score", "--question", "include-router", "--text", text, "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["other_stack"] == "Flask" and result["coverage"] == 0
+    human = _run("score", "--question", "include-router", "--text", text)
+    assert "[other stack]" in human.stdout and "Flask" in human.stdout
 
 
 def test_score_reads_a_transcript_file_and_prints_for_a_person(tmp_path: Path) -> None:

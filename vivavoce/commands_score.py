@@ -100,6 +100,8 @@ def _run_batch(args: argparse.Namespace) -> int:
 def _human(result: dict) -> str:
     judged = Judgement.model_validate(result)
     out = [f"{judged.question}: coverage {judged.coverage:.0%}"]
+    if judged.other_stack:
+        out.append(f"  [other stack] {judged.other_stack_note()}")
     for hit in judged.covered:
         heard = "".join(f" (heard '{h.heard}' as '{h.as_}')" for h in hit.heard_as)
         out.append(f'  [covered] {hit.label}\n            "{hit.evidence.text}"{heard}')

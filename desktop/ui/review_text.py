@@ -61,6 +61,9 @@ def _quote(judgement: Judgement, evidence: Evidence) -> str:
 def points_html(judgement: Judgement) -> str:
     """Covered and missed points, each with a symbol and a word as well as its colour."""
     lines = ["<h3>Points</h3>"]
+    if judgement.other_stack:
+        other, note = escape(judgement.other_stack), escape(judgement.other_stack_note())
+        lines.append(f"<p>⊘ <b>about {other}</b> — {note}</p>")
     for hit in judgement.covered:
         how = "said in other words" if hit.match == "meaning" else "said in words"
         lines.append(

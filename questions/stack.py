@@ -1,0 +1,138 @@
+"""Which technology an answer is about: an answer given for another stack earns no points.
+
+Asked how FastAPI applies a router prefix, a candidate who explains Express's ``app.use`` says
+"router", "prefix" and "mount" in the bank's own words, and would earn word credit for a point
+they never made about FastAPI. An interviewer gives that answer nothing. So: an answer that names
+another language, framework or tool, and names neither the bank's own stack (``[bank] stack``,
+e.g. Python, FastAPI) nor one of the question's own identifiers (``APIRouter``,
+``field_validator``), is judged as about that other stack. An answer that compares ("like a Flask
+blueprint, an APIRouter ...") names its own stack too and is judged as usual.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz.fuzz import ratio
+
+from questions.forms import Heard
+from questions.model import Bank, Question
+from questions.normalize import tokenize
+
+# Names that are also ordinary English words (go, express, spring, rails, rust, react, node,
+# swift) count only capitalised and not first in a sentence; the rest count in any case.
+_ANY_CASE = {
+    "Java": r"java(?!\s*script)|jvm|spring\s+boot|hibernate|servlets?",
+    "JavaScript": r"java\s*script|type\s*script|node\s*(?:dot\s*)?js|nest\s*js|deno|libuv",
+    "Go": r"golang|goroutines?",
+    "Rust": r"tokio",
+    "Ruby": r"ruby|ruby\s+on\s+rails|active\s*record|sidekiq",
+    "Django": r"django",
+    "Flask": r"flask",
+    "C#": r"c\s*(?:#|sharp)|asp\s*(?:dot\s*)?net|\.net|dot\s*net",
+    "PHP": r"php|laravel|symfony",
+    "Kotlin": r"kotlin",
+    "Elixir": r"elixir|erlang",
+    "Scala": r"scala|akka",
+    "Kubernetes": r"kubernetes|kubelet|k8s",
+    "Docker": r"docker(?:file)?",
+    "PostgreSQL": r"postgres(?:ql)?|my\s*sql",
+}
+_CAPITALISED = {
+    "Go": r"Go",
+    "JavaScript": r"Node|Express|React|Angular|Vue",
+    "Java": r"Spring|Quarkus|Micronaut",
+    "Ruby": r"Rails",
+    "Rust": r"Rust",
+    "Swift": r"Swift",
+}
+_PATTERNS = [
+    *((name, re.compile(rf"(?<!\w)(?:{p})(?!\w)", re.IGNORECASE)) for name, p in _ANY_CASE.items()),
+    # Not at the start of a sentence, where any word is capitalised.
+    *((name, re.compile(rf"(?<![.!?]\s)(?<!^)(?<!\w)(?:{p})(?!\w)")) for name, p in _CAPITALISED.items()),
+]
+# Underscored or camelCase: dotted names ("router.get", "app.get") are said in other stacks too.
+_IDENTIFIER = re.compile(r"_|[a-z][A-Z]|^[A-Z]{2,}[a-z]")
+NEAR_MISS = 85  # rapidfuzz ratio at which a heard word is the stack name misheard ("Pidantic")
+_GLUE = 3  # "a sync IO" is asyncio said in three words
+
+
+# "It's a bit like Kotlin, where ...", "unlike Flask's blueprints": named only to compare.
+_COMPARED = re.compile(
+    r"\b(?:like|unlike|similar\s+to|compared\s+(?:to|with)|versus|vs|than|same\s+as|equivalent\s+(?:of|to|in)"
+    r"|as\s+(?:in|with)|coming\s+from|analogous\s+to|mirrors?)\b[\w\s,']{0,24}$",
+    re.IGNORECASE,
+)
+
+
+def other_stacks_named(text: str, own: frozenset[str] = frozenset()) -> list[str]:
+    """The other technologies ``text`` talks in (not only compares with), earliest first,
+    leaving out those in ``own``."""
+    found: dict[str, int] = {}
+    for name, pattern in _PATTERNS:
+        if name.casefold() in own:
+            continue
+        for m in pattern.finditer(text):
+            if not _COMPARED.search(text[max(0, m.start() - 60) : m.start()]):
+                found[name] = min(m.start(), found.get(name, m.start()))
+                break
+    return sorted(found, key=found.__getitem__)
+
+
+@dataclass(frozen=True)
+class StackCheck:
+    """What counts as naming the bank's own stack, for every question of one bank."""
+
+    own: frozenset[str]  # the bank's stack names, case-folded
+    glued: tuple[str, ...]  # the same, as their words glued ("fastapi"), to meet "fast API"
+    identifiers: dict[str, tuple[tuple[str, ...], ...]]  # question id -> exact token sequences
+
+    @classmethod
+    def of(cls, bank: Bank) -> StackCheck:
+        names = bank.bank.stack
+        return cls(
+            own=frozenset(n.casefold() for n in names),
+            glued=tuple("".join(t.text for t in tokenize(n)) for n in names),
+            identifiers={q.id: _identifiers(q) for q in bank.questions},
+        )
+
+    def other_stack(self, heard: Heard, question_id: str) -> str | None:
+        """The other stack the answer is about, or None when it is about the bank's own (or
+        names no technology at all, which leaves the judging to the concepts)."""
+        if not self.glued:
+            return None
+        named = other_stacks_named(heard.text, self.own)
+        if not named:
+            return None
+        words = tuple(t.text for t in heard.tokens)
+        if self._names_own_stack(words):
+            return None
+        for ident in self.identifiers.get(question_id, ()):
+            n = len(ident)
+            if any(words[i : i + n] == ident for i in range(len(words) - n + 1)):
+                return None
+        return named[0]
+
+    def _names_own_stack(self, words: tuple[str, ...]) -> bool:
+        """Whether one of the bank's stack names was said: as such, in pieces ("fast API"), or
+        misheard by a letter or two ("Pidantic"); never a stretch over several heard words."""
+        for size in range(1, _GLUE + 1):
+            for i in range(len(words) - size + 1):
+                heard = "".join(words[i : i + size])
+                for name in self.glued:
+                    if heard == name or (size == 1 and len(name) >= 6 and ratio(heard, name) >= NEAR_MISS):
+                        return True
+        return False
+
+
+def _identifiers(question: Question) -> tuple[tuple[str, ...], ...]:
+    """The question's code identifiers (``APIRouter``, ``asyncio.to_thread``) as exact word
+    sequences: matched word for word, so Java's ``ThreadLocal`` is not ``threading.local``."""
+    out = []
+    for term in question.vocabulary:
+        if _IDENTIFIER.search(term):
+            words = tuple(t.text for t in tokenize(term))
+            if words:
+                out.append(words)
+    return tuple(out)

@@ -1,0 +1,81 @@
+"""An answer given for another stack earns nothing; one that only compares is judged as usual."""
+
+from __future__ import annotations
+
+import pytest
+
+from questions.matching import Matcher
+from questions.model import Bank
+from questions.stack import other_stacks_named
+
+EXPRESS = (
+    "In Express you create a router with express dot Router, then define routes on it, like router dot "
+    "get slash colon id. In your main app file you mount it with app dot use, slash api slash users, and "
+    "every route inside gets that prefix, so each route stays relative."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("In Java, ThreadLocal gives each thread its own copy.", ["Java"]),
+        ("In Go you mostly don't worry, goroutines are cheap.", ["Go"]),
+        ("Go to the docs first. You can express the constraint in the model.", []),
+        ("So Node's event loop runs in phases, then Spring Boot does it with beans.", ["JavaScript", "Java"]),
+        ("It's a bit like Kotlin, where String question mark is about nullability.", []),
+        ("This is very similar to Node's event loop.", []),
+        ("Unlike a Flask blueprint, the router carries its dependencies.", []),
+        ("With a CHECK constraint in Postgres the database enforces it.", ["PostgreSQL"]),
+        ("Spring is my favourite season.", []),
+    ],
+)
+def test_other_stacks_are_named_only_when_the_answer_talks_in_them(text: str, named: list[str]) -> None:
+    assert other_stacks_named(text) == named
+
+
+def test_the_bank_stack_is_never_another_stack() -> None:
+    assert other_stacks_named("With Flask I'd use a blueprint.", own=frozenset({"flask"})) == []
+
+
+def test_an_answer_about_another_framework_covers_nothing(matcher: Matcher) -> None:
+    judged = matcher.judge("router-path-prefix", EXPRESS)
+    assert judged.other_stack == "JavaScript"
+    assert judged.coverage == 0 and judged.covered == []
+    assert len(judged.missed) == len(matcher.bank.question("router-path-prefix").concepts)
+    assert "JavaScript" in judged.other_stack_note()
+
+
+def test_the_same_words_about_fastapi_are_judged_as_usual(matcher: Matcher) -> None:
+    """The judgement turns on the stack the answer names, not on its words: the Express answer's
+    own words, said of FastAPI with the comparison kept, earn their points."""
+    about_fastapi = EXPRESS.replace(
+        "In Express you create a router with express dot Router",
+        ("In FastAPI, a bit like in Express, you create an APIRouter"),
+    )
+    judged = matcher.judge("router-path-prefix", about_fastapi)
+    assert judged.other_stack is None
+    assert judged.coverage >= 0.3
+
+
+@pytest.mark.parametrize(
+    ("question", "own"),
+    [
+        ("default-vs-optional-field", "In Pidantic a default and Optional differ, in Java they don't."),
+        ("include-router", "In Java you'd wire it differently; here you call include underscore router."),
+        ("contextvars-vs-threading-local", "Java's ThreadLocal is like this but a ContextVar is per task."),
+    ],
+)
+def test_own_stack_counts_misheard_or_as_an_identifier(matcher: Matcher, question: str, own: str) -> None:
+    assert matcher.judge(question, own).other_stack is None
+
+
+def test_a_java_thread_local_is_not_pythons_threading_local(matcher: Matcher) -> None:
+    """Identifiers meet word for word: 'ThreadLocal' is 'thread local', not 'threading local'."""
+    text = "In Java, ThreadLocal gives each thread its own copy, and it leaks into the next request."
+    assert matcher.judge("contextvars-vs-threading-local", text).other_stack == "Java"
+
+
+def test_a_bank_without_a_stack_judges_every_answer(bank: Bank) -> None:
+    info = bank.bank.model_copy(update={"stack": []})
+    judged = Matcher(bank.model_copy(update={"bank": info})).judge("router-path-prefix", EXPRESS)
+    assert judged.other_stack is None and judged.coverage > 0
