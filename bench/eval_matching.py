@@ -29,6 +29,7 @@ SETS = {
     "dev3": "answers_dev3.jsonl",
     "redflags4": "answers_redflags4.jsonl",
     "offtopic2": "answers_offtopic2.jsonl",
+    "redflags5": "answers_redflags5.jsonl",
     "holdout": "answers_holdout.jsonl",
 }
 TARGETS = (

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz
+
 from questions.normalize import STOPWORDS, Token, tokenize
 from questions.similarity import glue_fits, sounds_like
 
@@ -25,8 +27,10 @@ def max_gap_words(part_length: int) -> int:
 
 # Words that sharpen a form ("just use a thread lock") but cannot carry one alone.
 _WEAK = frozenset({"just", "not", "no"})
+_ARTICLES = frozenset({"a", "an", "the"})
 PART_WINDOW = 25  # tokens spanned by all parts of a ``+`` form
 MAX_GLUE = 3  # tokens that may be glued into, or split out of, one word
+WORD_FOR_WORD = 60  # rapidfuzz ratio each heard word needs to its form word in a same-length glue
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +55,14 @@ def compile_part(text: str) -> Part | None:
     # Glue words are optional, unless the form is little more than glue ("to thread").
     if all(t.text in _WEAK for t in content):
         return None  # only glue words ("just slash"): it would match everywhere
-    kept = content if len(content) >= 2 else tokens
+    if sum(t.text not in _WEAK for t in content) >= 2:
+        kept = content
+    elif len(content) >= 2:
+        # "just do it in the route" is not "just ... route": with a weak word as one of two, the
+        # glue words count too ("just a rename" still meets "just renamed").
+        kept = [t for t in tokens if t.text not in _ARTICLES]
+    else:
+        kept = tokens
     return Part(tuple(t.text for t in kept), tuple(t.stem for t in kept))
 
 
@@ -91,6 +102,8 @@ class Heard:
         for a in range(1, MAX_GLUE + 1):
             for q in range(n - a + 1):
                 window = self.tokens[q : q + a]
+                if window[0].clause != window[-1].clause:
+                    continue  # one word is not glued from the end of a sentence and the next one
                 pieces = tuple(t.text for t in window)
                 self._exact.setdefault("".join(pieces), []).append((q, a))
                 if a == 1 and window[0].stem != window[0].text:
@@ -135,7 +148,17 @@ class Heard:
         for b in range(1, min(MAX_GLUE, len(part.words) - j) + 1):
             target = "".join(part.words[j : j + b])
             for a, exact in self.where(target, part.stems[j] if b == 1 else target).get(q, ()):
+                if not exact and a == b > 1 and not self._word_for_word(part.words[j : j + b], q):
+                    continue
                 yield b, a, exact
+
+    def _word_for_word(self, words: tuple[str, ...], q: int) -> bool:
+        """As many heard words as form words, glued alike: one of them may be misheard ("context
+        bar" for "context var"), not more ("now the" is not "not bother"), and not into another
+        word ("free raw request" is not "need raw request")."""
+        heard = [self.tokens[q + i].text for i in range(len(words))]
+        changed = [(w, h) for w, h in zip(words, heard, strict=True) if w != h]
+        return len(changed) <= 1 and all(fuzz.ratio(w, h) >= WORD_FOR_WORD for w, h in changed)
 
     def _extend(self, part: Part, j: int, q: int, used: list[int], repairs: list) -> int | None:
         """Match form words ``j..`` starting at or after token ``q``; return the last token used."""

@@ -12,7 +12,9 @@ from __future__ import annotations
 from questions.normalize import Token, stem
 
 # Words that negate what follows closely ("I would not use", "never hardcode").
-_NEGATORS = frozenset(stem(w) for w in "not no never nor without stop avoid instead rather only".split())
+_NEGATORS = frozenset(
+    stem(w) for w in "not no never nor nothing without stop avoid instead rather only".split()
+)
 # Words that frame a whole clause as wrong ("a common mistake is to think ...").
 _FRAMES = frozenset(
     stem(w)
@@ -21,7 +23,7 @@ _FRAMES = frozenset(
     someone somebody beginners juniors newcomers others confuse confused confusing misunderstand
     misunderstanding dangerous worst avoid instead rather seem seems appear appears illusion looks
     legacy deprecated outdated older previously formerly steer resist urge tutorials imagine
-    smell smells codebases""".split()
+    smell smells codebases flag blog blogs articles initially originally review reviews""".split()
 )
 _AFTER = frozenset(
     stem(w)
@@ -29,8 +31,11 @@ _AFTER = frozenset(
     deadlocks breaks defeat defeats pointless dangerous pitfall trap terrible horrible avoid
     misconception anti fragile brittle messy hacky hack risky insecure unsafe leak leaks forget flag
     unnecessary needless redundant overkill reimplement reimplementing reinvent reinventing
-    nightmare misleading warn warns""".split()
+    nightmare misleading warn warns dislike hate smell smells discouraged superseded legacy confusion
+    confusing""".split()
 )
+# Two words that frame the rest of the clause as wrong ("I push back on ...", "no need to ...").
+_FRAME_PAIRS = frozenset({("push", "back"), ("no", "need"), ("not", "need"), ("call", "out")})
 # Modal words that offer a claim only to weigh it.
 _HEDGES = frozenset(stem(w) for w in ["could", "might", "may", "tempted", "option", "if"])
 _OLD_WAYS = frozenset({"way", "ways", "style", "days", "api", "version", "syntax", "tutorials"})
@@ -55,6 +60,12 @@ def _cue(tokens: list[Token], i: int, cues: frozenset[str]) -> bool:
         return False
     needed = _NEEDS_NEXT.get(tok.stem)
     return needed is None or (i + 1 < len(tokens) and tokens[i + 1].text == needed)
+
+
+def _given_up(tokens: list[Token], i: int) -> bool:
+    """Whether token ``i`` starts "used to" (a habit left) or "early on" (a habit since changed)."""
+    following = tokens[i + 1].text if i + 1 < len(tokens) else ""
+    return (tokens[i].text, following) in (("used", "to"), ("early", "on"))
 
 
 def _rejects_forward(tokens: list[Token], i: int, used: frozenset[int]) -> bool:
@@ -89,15 +100,21 @@ def is_rejected(tokens: list[Token], first: int, last: int, used: frozenset[int]
             break
         if _cue(tokens, i, _FRAMES) or (distance <= negator_reach and _cue(tokens, i, _NEGATORS)):
             return True
+        if (tok.text, tokens[i + 1].text) in _FRAME_PAIRS:
+            return True  # "you don't need to loop and build Products manually"
         if tok.text in _NEW_THOUGHT and tok.after_comma:
             negator_reach = 0
         if tok.text == "old" and i + 1 < len(tokens) and tokens[i + 1].text in _OLD_WAYS:
             return True  # "the old way was conint": history, not advice
         if tok.text == "not" and [t.text for t in tokens[i + 1 : i + 3]] == ["do", "is"]:
             return True  # "what I would not do is hand-roll the conversion with a for loop"
-        if tok.text == "used" and i + 1 < len(tokens) and tokens[i + 1].text == "to":
+        if _given_up(tokens, i):
             return True  # "I used to pop the hash in each route until ...": a habit given up
+        if tok.text == "old" and first - i <= 2:
+            return True  # "the old pre equals True is now mode before": what it was, not advice
         hedged = hedged or tok.stem in _HEDGES
+    if _given_up(tokens, first):
+        return True  # the claim's own first word: "used to write a validator" is not "use a validator"
     cues = _NEGATORS | _FRAMES
     if any(
         _rejects_forward(tokens, i, used)

@@ -24,6 +24,8 @@ def sounds_like(expected: str, heard: str) -> bool:
     """
     if expected == heard:
         return True
+    if _digits(expected) != _digits(heard):
+        return False  # numbers are said as digits already: "returns" is not "return 400"
     if len(expected) < 5 or len(heard) < 4 or expected.isdigit() or heard.isdigit():
         return False
     if min(len(expected), len(heard)) / max(len(expected), len(heard)) < 0.75:
@@ -37,6 +39,10 @@ def sounds_like(expected: str, heard: str) -> bool:
         return spelling >= (55 if len(expected) >= 7 else 70)
     # Long words keep their shape through a mishearing: "quarantines"/"coroutines".
     return len(expected) >= 8 and spelling >= 50 and fuzz.ratio(code_e, code_h) >= 85
+
+
+def _digits(word: str) -> str:
+    return "".join(c for c in word if c.isdigit())
 
 
 def glue_fits(target: str, pieces: list[str]) -> bool:
