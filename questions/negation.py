@@ -35,7 +35,10 @@ _AFTER = frozenset(
     confusing""".split()
 )
 # Two words that frame the rest of the clause as wrong ("I push back on ...", "no need to ...").
-_FRAME_PAIRS = frozenset({("push", "back"), ("no", "need"), ("not", "need"), ("call", "out")})
+_FRAME_PAIRS = frozenset(
+    {("push", "back"), ("no", "need"), ("not", "need"), ("call", "out"), ("not", "want")}
+)
+_VERDICT_NOUNS = frozenset(stem(w) for w in "thing things something one pattern mistake what".split())
 # Modal words that offer a claim only to weigh it.
 _HEDGES = frozenset(stem(w) for w in ["could", "might", "may", "tempted", "option", "if"])
 _OLD_WAYS = frozenset({"way", "ways", "style", "days", "api", "version", "syntax", "tutorials"})
@@ -115,7 +118,8 @@ def is_rejected(tokens: list[Token], first: int, last: int, used: frozenset[int]
         hedged = hedged or tok.stem in _HEDGES
     if _given_up(tokens, first):
         return True  # the claim's own first word: "used to write a validator" is not "use a validator"
-    cues = _NEGATORS | _FRAMES
+    # Inside a claim, "nothing" is part of it: "..., there's nothing async specific about it".
+    cues = (_NEGATORS | _FRAMES) - {stem("nothing")}
     if any(
         _rejects_forward(tokens, i, used)
         for i in range(first, last + 1)
@@ -126,7 +130,9 @@ def is_rejected(tokens: list[Token], first: int, last: int, used: frozenset[int]
         tok = tokens[i]
         if tok.clause > clause + 1 or tok.text in _CONDITIONS:
             break  # "..., raise an HTTPException if it's wrong": a condition, not a verdict
-        if tok.stem in _AFTER or (hedged and tok.clause == clause and tok.stem in _TURN):
+        # "..., treating it as cents to avoid float issues" asserts; "the thing to avoid" rejects.
+        purpose = tokens[i - 1].text == "to" and tokens[i - 2].stem not in _VERDICT_NOUNS
+        if (tok.stem in _AFTER and not purpose) or (hedged and tok.clause == clause and tok.stem in _TURN):
             return True  # "..., that's brittle", "you could X, but ..."
         if tok.text == "not" and i + 1 < len(tokens) and tokens[i + 1].text in _NOT_VERDICTS:
             return True  # "..., that's just not how it works"

@@ -242,6 +242,35 @@ def test_off_topic_speech_scores_near_zero(matcher: Matcher, bank: Bank) -> None
             "onto the app for you.",
             False,
         ),
+        # A glue is one word said in pieces, in one sentence, with at most one piece misheard.
+        (
+            "multi-source-dependency",
+            "You get type conversion and error responses for free. Raw Request access is for edge cases.",
+            False,
+        ),
+        ("include-router", "FastAPI will inject Header and Query just like it does for the route.", False),
+        ("custom-field-validator", "Pydantic raises, and FastAPI returns a four twenty two.", False),
+        # Reviewers' framing, habits given up, verdicts and purposes after the claim.
+        (
+            "router-path-prefix",
+            "In code review I'd flag any decorator that spells out slash api slash v1.",
+            False,
+        ),
+        ("field-constraints-price-sku", "I used to write a field validator for every rule like this.", False),
+        ("include-router", "Early on I'd copy handlers into main dot py, until main was huge.", False),
+        ("event-loop-cooperative-multitasking", "Nothing runs at the same time, one task at a time.", False),
+        ("field-constraints-price-sku", "Using constr in v2 code is kind of a smell now.", False),
+        (
+            "custom-field-validator",
+            "Validating outside the model, in the route, is the thing to avoid.",
+            False,
+        ),
+        (
+            "field-constraints-price-sku",
+            "I'd write price colon conint gt zero, as cents to avoid float issues.",
+            True,
+        ),
+        ("custom-field-validator", "The old pre equals True is now mode equals before.", False),
     ],
 )
 def test_claims_are_told_from_their_rejection(matcher: Matcher, qid: str, text: str, flagged: bool) -> None:
