@@ -39,16 +39,36 @@ _ANY_CASE = {
     "Docker": r"docker(?:file)?",
     "PostgreSQL": r"postgres(?:ql)?|my\s*sql",
 }
+_DOT = r"\s*(?:dot\s*|\.)"  # "app.use" as written or said
+_UNDERSCORE = r"\s*(?:underscore\s*|_)"
+# What people of another stack say without naming it: its own API and file names.
+_APIS = {
+    "Java": r"auto\s*wired|(?:get|post|request)\s*mapping|rest\s*controller|jpa|lombok|json\s*ignore"
+    r"|completable\s*future|executor\s*service|reentrant\s*lock",
+    "C#": rf"program{_DOT}cs|add\s*(?:scoped|transient|singleton)|i\s*service\s*collection"
+    r"|entity\s*framework",
+    "JavaScript": rf"express{_DOT}router|app{_DOT}use|req{_DOT}(?:params|query|body)|res{_DOT}(?:json|send)"
+    rf"|promise{_DOT}all|mongoose|prisma|type\s*orm|sequelize|npm|package{_DOT}json",
+    "Go": rf"sync{_DOT}mutex|wait\s*group|go\s+func",
+    "Rust": r"serde|axum|actix",
+    "Kotlin": rf"suspend\s+fun|dispatchers{_DOT}io",
+    "Elixir": r"gen\s*server",
+    "Django": rf"model\s*serializers?|start\s*app|(?:manage|urls|views){_DOT}py|installed{_UNDERSCORE}apps"
+    rf"|query\s*sets?|(?:select|prefetch){_UNDERSCORE}related",
+    "Flask": rf"blueprints?|register{_UNDERSCORE}blueprint|url{_UNDERSCORE}prefix",
+    "SQL": r"create\s+table|alter\s+table|select\s+(?:\w+\s+)?for\s+update",
+}
 _CAPITALISED = {
     "Go": r"Go",
-    "JavaScript": r"Node|Express|React|Angular|Vue",
-    "Java": r"Spring|Quarkus|Micronaut",
+    "JavaScript": r"Node|Express|React|Angular|Vue|setTimeout|setInterval|Injectable",
+    "Java": r"Spring|Quarkus|Micronaut|PathVariable|RequestParam",
     "Ruby": r"Rails",
     "Rust": r"Rust",
     "Swift": r"Swift",
 }
 _PATTERNS = [
     *((name, re.compile(rf"(?<!\w)(?:{p})(?!\w)", re.IGNORECASE)) for name, p in _ANY_CASE.items()),
+    *((name, re.compile(rf"(?<!\w)(?:{p})(?!\w)", re.IGNORECASE)) for name, p in _APIS.items()),
     # Not at the start of a sentence, where any word is capitalised.
     *((name, re.compile(rf"(?<![.!?]\s)(?<!^)(?<!\w)(?:{p})(?!\w)")) for name, p in _CAPITALISED.items()),
 ]
