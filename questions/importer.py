@@ -16,6 +16,7 @@ from questions.errors import BankError
 from questions.loader import bank_from_data, read_text
 from questions.model import Bank
 from questions.normalize import STOPWORDS, normalized_text, tokenize
+from questions.stack import stack_of_text
 
 _MARKERS = re.compile(r"\b(WHAT IT TESTS|ANSWER OUTLINE|RED FLAG)\s*:", re.IGNORECASE)
 _RED_FLAG = re.compile(r"(?:\bred flag\s*(?::|is)\s*|\ba red flag is\s*)", re.IGNORECASE)
@@ -73,6 +74,7 @@ def import_text(text: str, path: Path, name: str | None = None) -> Bank:
             "name": name or stem.replace("-", " ").replace("_", " ").strip() or "Imported bank",
             "version": "1.0.0",
             "description": f"Imported from {path.name}; review the concepts' spoken forms.",
+            "stack": stack_of_text(text),
         },
         "questions": questions,
     }

@@ -23,6 +23,7 @@ from questions.normalize import tokenize
 # Names that are also ordinary English words (go, express, spring, rails, rust, react, node,
 # swift) count only capitalised and not first in a sentence; the rest count in any case.
 _ANY_CASE = {
+    "Python": r"python|asyncio|fast\s*api|pydantic|starlette|uvicorn|sql\s*alchemy",
     "Java": r"java(?!\s*script)|jvm|spring\s+boot|hibernate|servlets?",
     "JavaScript": r"java\s*script|type\s*script|node\s*(?:dot\s*)?js|nest\s*js|deno|libuv",
     "Go": r"golang|goroutines?",
@@ -98,6 +99,18 @@ def other_stacks_named(text: str, own: frozenset[str] = frozenset()) -> list[str
                 found[name] = min(m.start(), found.get(name, m.start()))
                 break
     return sorted(found, key=found.__getitem__)
+
+
+# Names worth keeping as they are spelled when a bank's text says them.
+_FRAMEWORKS = ("asyncio", "contextvars", "FastAPI", "Starlette", "Pydantic", "SQLAlchemy", "Django", "Flask")
+
+
+def stack_of_text(text: str) -> list[str]:
+    """The technologies a bank's own text names (for an imported bank's ``stack``): the
+    languages and stacks of the lexicon, and the frameworks as spelled."""
+    groups = [name for name, pattern in _PATTERNS if pattern.search(text)]
+    spelled = [f for f in _FRAMEWORKS if re.search(rf"(?<!\w){f}(?!\w)", text, re.IGNORECASE)]
+    return list(dict.fromkeys([*groups, *spelled]))
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ import pytest
 
 from questions.matching import Matcher
 from questions.model import Bank
-from questions.stack import other_stacks_named
+from questions.stack import other_stacks_named, stack_of_text
+from tests.conftest import DATA
 
 EXPRESS = (
     "In Express you create a router with express dot Router, then define routes on it, like router dot "
@@ -27,6 +28,11 @@ EXPRESS = (
         ("Unlike a Flask blueprint, the router carries its dependencies.", []),
         ("With a CHECK constraint in Postgres the database enforces it.", ["PostgreSQL"]),
         ("Spring is my favourite season.", []),
+        # Another stack's own API names it, as a person of that stack says it.
+        ("You register the service in program dot cs with builder dot services dot AddScoped.", ["C#"]),
+        ("Group the views in a blueprint and register it with a url underscore prefix.", ["Flask"]),
+        ("Then app dot use mounts it under slash api.", ["JavaScript"]),
+        ("The path variable and the query string each declare their source.", []),
     ],
 )
 def test_other_stacks_are_named_only_when_the_answer_talks_in_them(text: str, named: list[str]) -> None:
@@ -79,3 +85,11 @@ def test_a_bank_without_a_stack_judges_every_answer(bank: Bank) -> None:
     info = bank.bank.model_copy(update={"stack": []})
     judged = Matcher(bank.model_copy(update={"bank": info})).judge("router-path-prefix", EXPRESS)
     assert judged.other_stack is None and judged.coverage > 0
+
+
+def test_an_imported_bank_knows_its_stack_from_its_text() -> None:
+    """So an imported bank gets the same check: its text names what it is about."""
+    stack = stack_of_text((DATA / "python-async-fastapi-pydantic.txt").read_text(encoding="utf-8"))
+    assert {"Python", "asyncio", "FastAPI", "Pydantic"} <= set(stack)
+    assert "Java" not in stack and "JavaScript" not in stack
+    assert stack_of_text("How do Spring beans get injected?\nA bean is ...") == ["Java"]
