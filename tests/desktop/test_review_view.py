@@ -229,6 +229,17 @@ def test_review_shows_coverage_points_and_red_flag_in_words(
     assert review.since_box.isHidden()
 
 
+def test_an_answer_about_another_stack_says_why_it_scores_nothing(
+    review: ReviewView, bank: Bank, matcher: Matcher, audio_root: Path
+) -> None:
+    text = "In Java, the synchronized keyword gives you a monitor lock, and a ReentrantLock can time out."
+    attempt = make_attempt(bank, matcher, LOCK, text, 3)
+    review.show_attempt(attempt, bank.question(LOCK), None, audio_root)
+    assert review.percent.text() == "0%"
+    assert "⊘ <b>about Java</b>" in review.points.text()
+    assert "never names the stack the question is about" in review.points.text()
+
+
 def test_hesitations_not_measured_are_shown_as_such(
     review: ReviewView, flagged: AttemptRecord, bank: Bank, audio_root: Path
 ) -> None:
