@@ -30,6 +30,7 @@ SETS = {
     "redflags4": "answers_redflags4.jsonl",
     "offtopic2": "answers_offtopic2.jsonl",
     "redflags5": "answers_redflags5.jsonl",
+    "offtopic3": "answers_offtopic3.jsonl",
     "holdout": "answers_holdout.jsonl",
 }
 TARGETS = (

@@ -93,7 +93,8 @@ class Matcher:
                 missed.append(ConceptMiss(concept=concept.id, label=concept.label, weight=concept.weight))
         order = {c.id: i for i, c in enumerate(question.concepts)}
         covered.sort(key=lambda hit: order[hit.concept])
-        flags, rejected = self._red_flags(heard, red_flags)
+        # What an answer about another stack claims is not a claim about this one.
+        flags, rejected = self._red_flags(heard, red_flags) if other_stack is None else ([], [])
         total = question.total_weight
         coverage = sum(c.weight for c in covered) / total if total else 0.0
         return Judgement(

@@ -74,7 +74,9 @@ _PATTERNS = [
     *((name, re.compile(rf"(?<![.!?]\s)(?<!^)(?<!\w)(?:{p})(?!\w)")) for name, p in _CAPITALISED.items()),
 ]
 # Underscored or camelCase: dotted names ("router.get", "app.get") are said in other stacks too.
-_IDENTIFIER = re.compile(r"_|[a-z][A-Z]|^[A-Z]{2,}[a-z]")
+_STANDARDS = frozenset({"openapi", "json"})  # every stack's, not the bank's own
+_CAMEL = re.compile(r"[a-z][A-Z]|^[A-Z]{2,}[a-z]")
+_CAMEL_PARTS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z0-9]+|[A-Z]+")
 NEAR_MISS = 85  # rapidfuzz ratio at which a heard word is the stack name misheard ("Pidantic")
 _GLUE = 3  # "a sync IO" is asyncio said in three words
 
@@ -119,7 +121,7 @@ class StackCheck:
 
     own: frozenset[str]  # the bank's stack names, case-folded
     glued: tuple[str, ...]  # the same, as their words glued ("fastapi"), to meet "fast API"
-    identifiers: dict[str, tuple[tuple[str, ...], ...]]  # question id -> exact token sequences
+    identifiers: dict[str, tuple[re.Pattern[str], ...]]  # question id -> its identifiers as said
 
     @classmethod
     def of(cls, bank: Bank) -> StackCheck:
@@ -141,10 +143,8 @@ class StackCheck:
         words = tuple(t.text for t in heard.tokens)
         if self._names_own_stack(words):
             return None
-        for ident in self.identifiers.get(question_id, ()):
-            n = len(ident)
-            if any(words[i : i + n] == ident for i in range(len(words) - n + 1)):
-                return None
+        if any(ident.search(heard.text) for ident in self.identifiers.get(question_id, ())):
+            return None
         return named[0]
 
     def _names_own_stack(self, words: tuple[str, ...]) -> bool:
@@ -159,13 +159,20 @@ class StackCheck:
         return False
 
 
-def _identifiers(question: Question) -> tuple[tuple[str, ...], ...]:
-    """The question's code identifiers (``APIRouter``, ``asyncio.to_thread``) as exact word
-    sequences: matched word for word, so Java's ``ThreadLocal`` is not ``threading.local``."""
+def _identifiers(question: Question) -> tuple[re.Pattern[str], ...]:
+    """The question's code identifiers as a Python programmer writes or says them:
+    ``password_hash`` as "password underscore hash" (a JavaScript one says passwordHash, and
+    anyone says "password hash"); ``ContextVar`` in its own capitals, so Java's ``ThreadLocal``
+    is not ``threading.local`` and Mongoose's "validation error" is not ``ValidationError``."""
     out = []
     for term in question.vocabulary:
-        if _IDENTIFIER.search(term):
-            words = tuple(t.text for t in tokenize(term))
-            if words:
-                out.append(words)
+        name = term.split(".")[-1].strip("_")
+        if name.casefold() in _STANDARDS:
+            continue
+        if "_" in name:
+            parts = [re.escape(p) for p in name.split("_") if p]
+            out.append(re.compile(r"(?<!\w)" + _UNDERSCORE.join(parts) + r"(?!\w)", re.IGNORECASE))
+        elif _CAMEL.search(name):
+            parts = [re.escape(p) for p in _CAMEL_PARTS.findall(name)]
+            out.append(re.compile(r"(?<!\w)" + r"\s?".join(parts) + r"(?!\w)"))
     return tuple(out)

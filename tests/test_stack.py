@@ -93,3 +93,17 @@ def test_an_imported_bank_knows_its_stack_from_its_text() -> None:
     assert {"Python", "asyncio", "FastAPI", "Pydantic"} <= set(stack)
     assert "Java" not in stack and "JavaScript" not in stack
     assert stack_of_text("How do Spring beans get injected?\nA bean is ...") == ["Java"]
+
+
+def test_identifiers_count_as_a_python_programmer_says_them(matcher: Matcher) -> None:
+    """Anyone says "password hash"; only Python code says "password underscore hash"."""
+    node = "In Sequelize I'd add a default scope that excludes the password hash from every query."
+    assert matcher.judge("hide-password-hash", node).other_stack == "JavaScript"
+    python = node.replace("the password hash", "password underscore hash")
+    assert matcher.judge("hide-password-hash", python).other_stack is None
+
+
+def test_an_answer_about_another_stack_raises_no_red_flag(matcher: Matcher) -> None:
+    text = "In Rails I validate the email in the controller before saving, outside the model, with a regex."
+    judged = matcher.judge("custom-field-validator", text)
+    assert judged.other_stack == "Ruby" and judged.red_flags == []
