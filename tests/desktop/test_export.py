@@ -179,3 +179,15 @@ def test_a_session_without_judged_attempts_exports_cleanly() -> None:
     empty = SessionRecord(kind="practice", bank="builtin", started_at=T0)
     assert "not judged over 0 judged" in session_markdown(empty)
     assert "<h2>" not in session_html(empty)
+
+
+def test_exports_say_why_an_answer_about_another_stack_scored_nothing(matcher: Matcher) -> None:
+    java = _attempt(matcher, "asyncio-lock-vs-threading-lock", "In Java I'd use a synchronized block.", 1)
+    session = SessionRecord(
+        id=2, kind="practice", bank="builtin", started_at=T0, think_seconds=15, answer_seconds=120,
+        attempts=[java],
+    )  # fmt: skip
+    assert java.judgement is not None and java.judgement.other_stack == "Java"
+    note = java.judgement.other_stack_note()
+    assert note in session_markdown(session)
+    assert note in session_html(session)
