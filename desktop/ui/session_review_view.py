@@ -68,6 +68,8 @@ def attempt_line(number: int, attempt: AttemptRecord) -> str:
     parts = []
     if attempt.status == "complete" and attempt.judgement is not None:
         parts.append(f"{round(attempt.judgement.coverage * 100)}% covered")
+        if attempt.judgement.other_stack:
+            parts.append(f"⊘ about {attempt.judgement.other_stack}")
         flags = len(attempt.judgement.red_flags)
         parts.append(f"⚠ {flags} red flag{'s' if flags != 1 else ''}" if flags else "no red flags")
     else:

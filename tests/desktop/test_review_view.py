@@ -21,7 +21,7 @@ from audio.transcript import Transcript, Word
 from desktop.records import AttemptRecord, SessionRecord
 from desktop.review_audio import ReviewAudio
 from desktop.ui.review_view import ReviewView
-from desktop.ui.session_review_view import SessionReviewView, summarise
+from desktop.ui.session_review_view import SessionReviewView, attempt_line, summarise
 from questions.matching import Matcher
 from questions.model import Bank
 
@@ -238,6 +238,13 @@ def test_an_answer_about_another_stack_says_why_it_scores_nothing(
     assert review.percent.text() == "0%"
     assert "⊘ <b>about Java</b>" in review.points.text()
     assert "never names the stack the question is about" in review.points.text()
+
+
+def test_the_session_list_says_which_answer_was_about_another_stack(bank: Bank, matcher: Matcher) -> None:
+    java = make_attempt(bank, matcher, LOCK, "In Java I'd put it in a synchronized block.", 4)
+    assert "0% covered · ⊘ about Java" in attempt_line(1, java)
+    own = make_attempt(bank, matcher, LOCK, ANSWERS[f"{LOCK}/strong-1"], 5)
+    assert "about" not in attempt_line(2, own)
 
 
 def test_hesitations_not_measured_are_shown_as_such(
