@@ -73,8 +73,8 @@ _PATTERNS = [
     # Not at the start of a sentence, where any word is capitalised.
     *((name, re.compile(rf"(?<![.!?]\s)(?<!^)(?<!\w)(?:{p})(?!\w)")) for name, p in _CAPITALISED.items()),
 ]
-# Underscored or camelCase: dotted names ("router.get", "app.get") are said in other stacks too.
-_STANDARDS = frozenset({"openapi", "json"})  # every stack's, not the bank's own
+# A question's identifiers that are every stack's, not the bank's own.
+_STANDARDS = frozenset({"openapi", "json"})
 _CAMEL = re.compile(r"[a-z][A-Z]|^[A-Z]{2,}[a-z]")
 _CAMEL_PARTS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z0-9]+|[A-Z]+")
 NEAR_MISS = 85  # rapidfuzz ratio at which a heard word is the stack name misheard ("Pidantic")
@@ -126,8 +126,11 @@ class StackCheck:
     @classmethod
     def of(cls, bank: Bank) -> StackCheck:
         names = bank.bank.stack
+        # A lexicon entry that one of the bank's names falls under is the bank's too: a stack of
+        # ["FastAPI"] makes an answer that says only "Python" about its own stack.
+        groups = {group for group, pattern in _PATTERNS if any(pattern.fullmatch(n) for n in names)}
         return cls(
-            own=frozenset(n.casefold() for n in names),
+            own=frozenset(n.casefold() for n in [*names, *groups]),
             glued=tuple("".join(t.text for t in tokenize(n)) for n in names),
             identifiers={q.id: _identifiers(q) for q in bank.questions},
         )
@@ -166,6 +169,7 @@ def _identifiers(question: Question) -> tuple[re.Pattern[str], ...]:
     is not ``threading.local`` and Mongoose's "validation error" is not ``ValidationError``."""
     out = []
     for term in question.vocabulary:
+        # Underscored or camelCase only: dotted names ("router.get") are said in other stacks too.
         name = term.split(".")[-1].strip("_")
         if name.casefold() in _STANDARDS:
             continue

@@ -107,3 +107,11 @@ def test_an_answer_about_another_stack_raises_no_red_flag(matcher: Matcher) -> N
     text = "In Rails I validate the email in the controller before saving, outside the model, with a regex."
     judged = matcher.judge("custom-field-validator", text)
     assert judged.other_stack == "Ruby" and judged.red_flags == []
+
+
+def test_a_stack_name_counts_for_its_whole_family(bank: Bank) -> None:
+    """A bank about FastAPI is about Python: an answer saying only "Python" is its own."""
+    info = bank.bank.model_copy(update={"stack": ["FastAPI"]})
+    matcher = Matcher(bank.model_copy(update={"bank": info}))
+    text = "In Python you'd mount the router with a prefix, so each route stays relative."
+    assert matcher.judge("router-path-prefix", text).other_stack is None
