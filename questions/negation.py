@@ -107,14 +107,13 @@ def is_rejected(tokens: list[Token], first: int, last: int, used: frozenset[int]
             return True  # "you don't need to loop and build Products manually"
         if tok.text in _NEW_THOUGHT and tok.after_comma:
             negator_reach = 0
-        if tok.text == "old" and i + 1 < len(tokens) and tokens[i + 1].text in _OLD_WAYS:
-            return True  # "the old way was conint": history, not advice
+        if tok.text == "old" and (first - i <= 2 or tokens[i + 1].text in _OLD_WAYS):
+            # "the old way was conint", "the old pre equals True is now mode before": history
+            return True
         if tok.text == "not" and [t.text for t in tokens[i + 1 : i + 3]] == ["do", "is"]:
             return True  # "what I would not do is hand-roll the conversion with a for loop"
         if _given_up(tokens, i):
             return True  # "I used to pop the hash in each route until ...": a habit given up
-        if tok.text == "old" and first - i <= 2:
-            return True  # "the old pre equals True is now mode before": what it was, not advice
         hedged = hedged or tok.stem in _HEDGES
     if _given_up(tokens, first):
         return True  # the claim's own first word: "used to write a validator" is not "use a validator"
