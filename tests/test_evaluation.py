@@ -33,14 +33,19 @@ def holdout(full_matcher: Matcher) -> Figures:
     return evaluate(full_matcher, load_answers(DATA / "answers_holdout.jsonl"))
 
 
+def _meets_the_targets(figures: Figures) -> None:
+    """The issue's targets other than red-flag recall (not every set holds red-flag answers)."""
+    assert figures.strong_coverage >= 0.85
+    assert figures.paraphrase_coverage >= 0.70
+    assert figures.own_answer_ranks_first >= 0.97
+    assert figures.false_red_flags <= 0.03
+    assert figures.off_topic_coverage <= 0.05
+
+
 @pytest.mark.slow
 def test_dev_set_meets_the_targets(dev: Figures) -> None:
-    assert dev.strong_coverage >= 0.85
-    assert dev.paraphrase_coverage >= 0.70
+    _meets_the_targets(dev)
     assert dev.red_flag_recall is not None and dev.red_flag_recall >= 0.90
-    assert dev.false_red_flags <= 0.03
-    assert dev.off_topic_coverage <= 0.05
-    assert dev.own_answer_ranks_first >= 0.97
     # A half answer must not look like a whole one.
     assert dev.partial_coverage is not None and 0.3 <= dev.partial_coverage <= 0.65
 
@@ -51,7 +56,7 @@ def test_holdout_set_holds_its_measured_level(holdout: Figures) -> None:
     assert holdout.paraphrase_coverage >= 0.65
     assert holdout.own_answer_ranks_first >= 0.97
     assert holdout.red_flag_recall is not None and holdout.red_flag_recall >= 0.75
-    assert holdout.false_red_flags <= 0.06
+    assert holdout.false_red_flags <= 0.03  # 0.029 -> 0.014 in session 6
     assert holdout.off_topic_coverage <= 0.05
 
 
@@ -72,12 +77,7 @@ def test_answers_to_neighbouring_questions_rank_below_their_own(full_matcher: Ma
 def test_third_blind_set_meets_the_targets_since_tuning(full_matcher: Matcher) -> None:
     """dev3, written blind, measured as written (off-topic 0.237, false red flags 0.050), then
     tuned on: its off-topic answers are other frameworks' versions of each question."""
-    figures = evaluate(full_matcher, load_answers(DATA / "answers_dev3.jsonl"))
-    assert figures.strong_coverage >= 0.85
-    assert figures.paraphrase_coverage >= 0.70
-    assert figures.own_answer_ranks_first >= 0.97
-    assert figures.false_red_flags <= 0.03
-    assert figures.off_topic_coverage <= 0.05
+    _meets_the_targets(evaluate(full_matcher, load_answers(DATA / "answers_dev3.jsonl")))
 
 
 @pytest.mark.slow
