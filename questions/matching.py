@@ -72,8 +72,9 @@ class Matcher:
         other_stack = self._stack.other_stack(heard, question_id)
         covered: list[ConceptHit] = []
         unmatched = []
-        for concept in concepts if other_stack is None else ():
-            found = _first(heard, concept.forms)
+        for concept in concepts:
+            # An answer about another stack earns nothing: its concepts are not searched.
+            found = _first(heard, concept.forms) if other_stack is None else None
             if found is None:
                 unmatched.append(concept)
                 continue
@@ -81,10 +82,10 @@ class Matcher:
                 _hit(concept, _evidence(heard, found.first, found.last), heard_as=_heard_as(heard, found))
             )
         by_meaning = {}
-        if self.meaning is not None and unmatched:
+        if self.meaning is not None and unmatched and other_stack is None:
             by_meaning = self.meaning.best(heard, question, {c.id for c in unmatched})
         missed: list[ConceptMiss] = []
-        for concept in unmatched if other_stack is None else concepts:
+        for concept in unmatched:
             if concept.id in by_meaning:
                 score, unit = by_meaning[concept.id]
                 evidence = _evidence(heard, unit.first, unit.last)

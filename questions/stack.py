@@ -68,8 +68,11 @@ _CAPITALISED = {
     "Swift": r"Swift",
 }
 _PATTERNS = [
-    *((name, re.compile(rf"(?<!\w)(?:{p})(?!\w)", re.IGNORECASE)) for name, p in _ANY_CASE.items()),
-    *((name, re.compile(rf"(?<!\w)(?:{p})(?!\w)", re.IGNORECASE)) for name, p in _APIS.items()),
+    *(
+        (name, re.compile(rf"(?<!\w)(?:{p})(?!\w)", re.IGNORECASE))
+        for table in (_ANY_CASE, _APIS)
+        for name, p in table.items()
+    ),
     # Not at the start of a sentence, where any word is capitalised.
     *((name, re.compile(rf"(?<![.!?]\s)(?<!^)(?<!\w)(?:{p})(?!\w)")) for name, p in _CAPITALISED.items()),
 ]
