@@ -31,6 +31,8 @@ SETS = {
     "offtopic2": "answers_offtopic2.jsonl",
     "redflags5": "answers_redflags5.jsonl",
     "offtopic3": "answers_offtopic3.jsonl",
+    "redflags6": "answers_redflags6.jsonl",
+    "holdout2": "answers_holdout2.jsonl",
     "holdout": "answers_holdout.jsonl",
 }
 TARGETS = (
