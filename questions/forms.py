@@ -27,9 +27,11 @@ def max_gap_words(part_length: int) -> int:
 
 # Words that sharpen a form ("just use a thread lock") but cannot carry one alone.
 _WEAK = frozenset({"just", "not", "no"})
+_JOINS = frozenset({"so", "and", "but", "because"})  # after a comma: a new thought
 _ARTICLES = frozenset({"a", "an", "the"})
 PART_WINDOW = 25  # tokens spanned by all parts of a ``+`` form
 MAX_GLUE = 3  # tokens that may be glued into, or split out of, one word
+SPELLED_ALIKE = 85  # rapidfuzz ratio for form words heard glued in another number of words
 WORD_FOR_WORD = 60  # rapidfuzz ratio each heard word needs to its form word in a same-length glue
 
 
@@ -150,6 +152,8 @@ class Heard:
             for a, exact in self.where(target, part.stems[j] if b == 1 else target).get(q, ()):
                 if not exact and a == b > 1 and not self._word_for_word(part.words[j : j + b], q):
                     continue
+                if not exact and a > 1 and b > 1 and a != b and not self._spelled_alike(target, q, a):
+                    continue
                 yield b, a, exact
 
     def _word_for_word(self, words: tuple[str, ...], q: int) -> bool:
@@ -160,6 +164,11 @@ class Heard:
         changed = [(w, h) for w, h in zip(words, heard, strict=True) if w != h]
         return len(changed) <= 1 and all(fuzz.ratio(w, h) >= WORD_FOR_WORD for w, h in changed)
 
+    def _spelled_alike(self, target: str, q: int, a: int) -> bool:
+        """Several form words glued differently from the words heard must still be spelled
+        alike: "constrained decimal" is not "constraints this simple", however it sounds."""
+        return fuzz.ratio(target, "".join(t.text for t in self.tokens[q : q + a])) >= SPELLED_ALIKE
+
     def _extend(self, part: Part, j: int, q: int, used: list[int], repairs: list) -> int | None:
         """Match form words ``j..`` starting at or after token ``q``; return the last token used."""
         if j == len(part.words):
@@ -167,8 +176,12 @@ class Heard:
         n = len(self.tokens)
         skipped_words = 0
         for pos in range(q, min(n, q + MAX_GAP_TOKENS + 1)):
-            # A run of words is said in one sentence: "router. So you get" is not "router.get".
-            if used and self.tokens[pos].clause != self.tokens[used[0]].clause:
+            # A run of words is said in one sentence: "router. So you get" is not "router.get";
+            # nor across a new thought: "endpoint params, so the combining" is not "endpoint does
+            # the combining".
+            tok = self.tokens[pos]
+            new_thought = tok.after_comma and tok.text in _JOINS
+            if used and (tok.clause != self.tokens[used[0]].clause or new_thought):
                 return None
             for words, toks, exact in self._step(part, j, pos):
                 used.extend(range(pos, pos + toks))

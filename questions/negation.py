@@ -13,18 +13,27 @@ from questions.normalize import Token, stem
 
 # Words that negate what follows closely ("I would not use", "never hardcode").
 _NEGATORS = frozenset(
-    stem(w) for w in "not no never nor nothing without stop avoid instead rather only".split()
+    stem(w) for w in "not no never nor nothing nobody without stop avoid instead rather only against".split()
 )
 # Words that frame a whole clause as wrong ("a common mistake is to think ...").
 _FRAMES = frozenset(
     stem(w)
     for w in """mistake mistaken wrong wrongly misconception myth bad incorrect incorrectly false pitfall
-    trap gotcha antipattern anti unlike opposed tempting tempted temptation naive naively people folks
-    someone somebody beginners juniors newcomers others confuse confused confusing misunderstand
-    misunderstanding dangerous worst avoid instead rather seem seems appear appears illusion looks
-    legacy deprecated outdated older previously formerly steer resist urge tutorials imagine
-    smell smells codebases flag blog blogs articles initially originally review reviews""".split()
+    trap gotcha antipattern anti unlike opposed tempting tempted temptation naive naively confuse
+    confused confusing misunderstand misunderstanding dangerous worst avoid instead rather seem seems
+    appear appears illusion looks legacy deprecated outdated older previously formerly steer resist
+    urge tutorials imagine smell smells codebases flag blog blogs articles initially originally review
+    reviews warn warned warning caution cautious clunky awkward tedious ugly heard""".split()
 )
+# Someone else doing it ("a newer dev put a threading lock around it"), unless the speaker takes
+# it up ("if a teammate writes endpoints elsewhere, I'd copy the handlers into main"). "others" by
+# its text: its stem is "other" ("the other tasks").
+_ATTRIBUTED = frozenset(
+    stem(w)
+    for w in """people folks someone somebody beginners juniors newcomers intern interns dev devs
+    developer colleague colleagues teammate teammates coworker coworkers mentee""".split()
+) | {"others"}
+_SPEAKER = frozenset({"i", "we"})
 _AFTER = frozenset(
     stem(w)
     for w in """wrong mistake bad incorrect antipattern freeze freezes freezing stall stalls deadlock
@@ -32,16 +41,23 @@ _AFTER = frozenset(
     misconception anti fragile brittle messy hacky hack risky insecure unsafe leak leaks forget flag
     unnecessary needless redundant overkill reimplement reimplementing reinvent reinventing
     nightmare misleading warn warns dislike hate smell smells discouraged superseded legacy confusion
-    confusing""".split()
+    confusing became renamed gone""".split()
 )
 # Two words that frame the rest of the clause as wrong ("I push back on ...", "no need to ...").
 _FRAME_PAIRS = frozenset(
     {("push", "back"), ("no", "need"), ("not", "need"), ("call", "out"), ("not", "want")}
+    # A habit since left: "back in Pydantic one we used constr", "in my first project I typed ..."
+    | {("back", "in"), ("back", "then"), ("my", "1"), ("at", "1")}
 )
+_AFTER_PAIRS = frozenset({("stay", "away"), ("steer", "clear"), ("stay", "clear")})
 _VERDICT_NOUNS = frozenset(stem(w) for w in "thing things something one pattern mistake what".split())
 # Modal words that offer a claim only to weigh it.
 _HEDGES = frozenset(stem(w) for w in ["could", "might", "may", "tempted", "option", "if"])
-_OLD_WAYS = frozenset({"way", "ways", "style", "days", "api", "version", "syntax", "tutorials"})
+_OLD = frozenset({"old", "older"})
+_V1_WAYS = frozenset({"way", "ways", "style", "days", "syntax"})
+_OLD_WAYS = _V1_WAYS | {"api", "version", "tutorials"}
+_DESCRIBED = frozenset(stem(w) for w in "ones one input value values data request payload item".split())
+_CONCESSIONS = frozenset(stem(w) for w in "possible technically tempting convenient doable".split())
 _TURN = frozenset(stem(w) for w in ["but", "however", "whereas", "though", "although", "yet"])
 # "rather"/"instead" reject only what follows "than"/"of": "I'd rather iterate" asserts.
 _NEEDS_NEXT = {stem("rather"): "than", stem("instead"): "of"}
@@ -61,8 +77,18 @@ def _cue(tokens: list[Token], i: int, cues: frozenset[str]) -> bool:
     tok = tokens[i]
     if tok.stem not in cues:
         return False
+    if tok.text == "not" and i and tokens[i - 1].text == "if":
+        return False  # code said aloud: "if not username dot isalnum, raise ..."
     needed = _NEEDS_NEXT.get(tok.stem)
     return needed is None or (i + 1 < len(tokens) and tokens[i + 1].text == needed)
+
+
+def _attributed(tokens: list[Token], i: int, last: int) -> bool:
+    """Whether token ``i`` names someone else as the one making the claim that ends at ``last``."""
+    tok = tokens[i]
+    if tok.text != "others" and (tok.stem not in _ATTRIBUTED or tok.stem == "other"):
+        return False
+    return not any(t.text in _SPEAKER for t in tokens[i + 1 : last + 1])
 
 
 def _given_up(tokens: list[Token], i: int) -> bool:
@@ -73,12 +99,17 @@ def _given_up(tokens: list[Token], i: int) -> bool:
 
 def _rejects_forward(tokens: list[Token], i: int, used: frozenset[int]) -> bool:
     """Whether a cue at ``i`` inside a claim's span reaches one of the claim's words after it."""
+    words = 0  # content words from the cue: "not a range check and a regex" reaches "regex"
     for j in range(i + 1, max(used, default=i) + 1):
         tok = tokens[j]
         if tok.clause != tokens[i].clause or tok.stem in _TURN:
             return False
+        words += not tok.is_stop
+        # "not a range check and a regex": a negator reaches on, but not past a comma ("without
+        # any issues, it's a perfectly safe choice").
+        near = words <= NEGATOR_REACH and not any(t.after_comma for t in tokens[i + 1 : j + 1])
         if j in used:
-            return _cue(tokens, i, _FRAMES) or (j - i <= NEGATOR_REACH and _cue(tokens, i, _NEGATORS))
+            return _cue(tokens, i, _FRAMES) or (near and _cue(tokens, i, _NEGATORS))
     return False
 
 
@@ -98,16 +129,24 @@ def is_rejected(tokens: list[Token], first: int, last: int, used: frozenset[int]
         if tok.stem in _TURN:
             # "You could, but then the validation lives outside the model": a downside described.
             offered = any(t.stem in _HEDGES for t in tokens[max(0, i - 3) : i] if t.clause == clause)
-            if offered and i + 1 < len(tokens) and tokens[i + 1].text == "then":
+            then = i + 1 < len(tokens) and tokens[i + 1].text == "then"
+            if offered and then:
                 return True
-            break
+            if not then:
+                break
+            # "someone had a users router but then rewrote each endpoint": the story goes on.
         if _cue(tokens, i, _FRAMES) or (distance <= negator_reach and _cue(tokens, i, _NEGATORS)):
+            return True
+        if _attributed(tokens, i, last):
             return True
         if (tok.text, tokens[i + 1].text) in _FRAME_PAIRS:
             return True  # "you don't need to loop and build Products manually"
         if tok.text in _NEW_THOUGHT and tok.after_comma:
             negator_reach = 0
-        if tok.text == "old" and (first - i <= 2 or tokens[i + 1].text in _OLD_WAYS):
+        # "the old API", "the v1 way was at validator with pre equals True"
+        ways = _OLD_WAYS if tok.text in _OLD else _V1_WAYS if tok.text == "1" else ()
+        old_way = tokens[i + 1].text in ways
+        if old_way or (tok.text in _OLD and first - i <= 2):
             # "the old way was conint", "the old pre equals True is now mode before": history
             return True
         if tok.text == "not" and [t.text for t in tokens[i + 1 : i + 3]] == ["do", "is"]:
@@ -131,8 +170,16 @@ def is_rejected(tokens: list[Token], first: int, last: int, used: frozenset[int]
             break  # "..., raise an HTTPException if it's wrong": a condition, not a verdict
         # "..., treating it as cents to avoid float issues" asserts; "the thing to avoid" rejects.
         purpose = tokens[i - 1].text == "to" and tokens[i - 2].stem not in _VERDICT_NOUNS
-        if (tok.stem in _AFTER and not purpose) or (hedged and tok.clause == clause and tok.stem in _TURN):
-            return True  # "..., that's brittle", "you could X, but ..."
+        # "..., raise ValueError for bad ones" describes the input; "that's bad" judges the claim.
+        described = i + 1 < len(tokens) and tokens[i + 1].stem in _DESCRIBED
+        if tok.stem in _AFTER and not purpose and not described:
+            return True  # "..., that's brittle"
+        if i + 1 < len(tokens) and (tok.text, tokens[i + 1].text) in _AFTER_PAIRS:
+            return True  # "... is the thing to stay away from"
+        if hedged and tok.clause == clause and tok.stem in _TURN:
+            return True  # "you could X, but ..."
+        if tok.stem in _TURN and any(t.stem in _CONCESSIONS for t in tokens[last + 1 : i]):
+            return True  # "parsing the headers by hand is possible, but you give up validation"
         if tok.text == "not" and i + 1 < len(tokens) and tokens[i + 1].text in _NOT_VERDICTS:
             return True  # "..., that's just not how it works"
     return False

@@ -23,6 +23,20 @@ _SPOKEN_PUNCTUATION = frozenset({"dot", "underscore", "slash", "equals", "colon"
 _CLAUSE_END = re.compile(r"[.!?;]+(?=\s|$)")
 # "..., right?" asks for agreement with what was just claimed: the clause still claims it.
 _TAG_QUESTION = re.compile(r"[,\s](?:right|yeah|correct|no|huh|yes)$", re.IGNORECASE)
+# A sentence ending in "?" asks ("Could you just use a thread lock?", "Hardcoding the full path on
+# every route? No."), unless it is a hedged statement said with a rising voice: "I think the loop
+# is multithreaded?".
+_ASKING = re.compile(
+    r"(?:^|[,:])\s*(?:(?:so|and|but|well|now|okay|ok|um|uh|then|like)\W+)*"
+    r"(?:can|could|do|does|did|is|are|was|were|should|would|will|shall|must|have|has|why|what|how|"
+    r"where|which|who|isn't|aren't|doesn't|don't|didn't|wouldn't|shouldn't|couldn't|can't)\b",
+    re.IGNORECASE,
+)
+_UPTALK = re.compile(
+    r"\b(?:i think|i believe|i guess|i suppose|i'd say|i would say|i feel like|maybe|probably|kind of|"
+    r"sort of)\b",
+    re.IGNORECASE,
+)
 
 _NUMBERS = {
     "zero": "0",
@@ -103,13 +117,19 @@ def _split_chunk(chunk: str) -> list[tuple[str, int, int]]:
     return pieces
 
 
+def _uptalk(sentence: str) -> bool:
+    return bool(_UPTALK.search(sentence)) and not _ASKING.search(sentence)
+
+
 def tokenize(text: str) -> list[Token]:
     """Normalize ``text`` into tokens: lower case, code split into words, numbers as digits."""
     ends = list(_CLAUSE_END.finditer(text))
     clause_starts = [m.end() for m in ends]
     asked = [
-        ("?" in m.group() and not _TAG_QUESTION.search(text[max(0, m.start() - 12) : m.start()]))
-        for m in ends
+        "?" in m.group()
+        and not _TAG_QUESTION.search(text[max(0, m.start() - 12) : m.start()])
+        and not _uptalk(text[ends[k - 1].end() if k else 0 : m.start()])
+        for k, m in enumerate(ends)
     ]
     asked.append(False)
     tokens: list[Token] = []

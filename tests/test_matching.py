@@ -2,6 +2,7 @@
 
 import pytest
 
+from questions.forms import Heard, compile_form
 from questions.matching import Matcher
 from questions.model import Bank
 
@@ -271,7 +272,81 @@ def test_off_topic_speech_scores_near_zero(matcher: Matcher, bank: Bank) -> None
             True,
         ),
         ("custom-field-validator", "The old pre equals True is now mode equals before.", False),
+        # A rising voice on a hedged claim still claims; a question worded as one asks.
+        (
+            "event-loop-cooperative-multitasking",
+            "I think the event loop is basically multithreaded under the hood?",
+            True,
+        ),
+        ("router-path-prefix", "Hardcoding the full path on every route? No, the router takes it.", False),
+        # "others" say; "the other tasks" are tasks.
+        (
+            "event-loop-cooperative-multitasking",
+            "While one task waits, the other tasks run in parallel on the other cores.",
+            True,
+        ),
+        # Someone else's habit, unless the speaker takes it up.
+        (
+            "asyncio-lock-vs-threading-lock",
+            "A teammate put a threading lock around the token refresh in our async client.",
+            False,
+        ),
+        ("include-router", "If a colleague writes endpoints elsewhere, I copy the handlers into main.", True),
+        (
+            "include-router",
+            "Someone had a good users router but then rewrote each endpoint in main with app dot get.",
+            False,
+        ),
+        # Code said aloud is not a negation; a negator reaches over a few words, not past a comma.
+        (
+            "custom-field-validator",
+            "In the endpoint I check if not username dot isalnum and raise an HTTPException.",
+            True,
+        ),
+        (
+            "field-constraints-price-sku",
+            "A custom validator is for cross-field rules, not for a range check and a regex.",
+            False,
+        ),
+        (
+            "asyncio-lock-vs-threading-lock",
+            "You can use threading dot Lock in a coroutine without trouble, it's a perfectly safe choice.",
+            True,
+        ),
+        # Habits left and names replaced; concessions, warnings and verdicts.
+        ("custom-field-validator", "The v1 way was at validator with pre equals True.", False),
+        ("field-constraints-price-sku", "Back in Pydantic one we used constr everywhere.", False),
+        (
+            "router-path-prefix",
+            "In my first project I typed the full path into every decorator; now the router has a prefix.",
+            False,
+        ),
+        ("custom-field-validator", "In v2, always equals True became validate default on Field.", False),
+        ("multi-source-dependency", "Parsing headers by hand is possible, but you lose validation.", False),
+        ("include-router", "Rewriting the endpoints in main is the thing to stay away from.", False),
+        ("multi-source-dependency", "With a dependency, nobody parses the raw request by hand.", False),
+        ("asyncio-lock-vs-threading-lock", "I'd warn against taking a threading lock in a coroutine.", False),
+        (
+            "custom-field-validator",
+            "I use at validator with each item equals True and raise ValueError for bad ones.",
+            True,
+        ),
     ],
 )
 def test_claims_are_told_from_their_rejection(matcher: Matcher, qid: str, text: str, flagged: bool) -> None:
     assert bool(_flags(matcher, qid, text)) is flagged
+
+
+def test_form_words_glued_differently_must_be_spelled_alike() -> None:
+    """Two form words heard as three must be the same letters, not merely a similar sound."""
+    heard = Heard("Field constraints this simple belong in Field, and a constrained decimal is fine.")
+    found = list(heard.find(compile_form("constrained decimal")))
+    assert [heard.text[heard.tokens[f.first].start : heard.tokens[f.last].end] for f in found] == [
+        "constrained decimal"
+    ]
+
+
+def test_a_run_of_form_words_does_not_cross_a_new_thought() -> None:
+    heard = Heard("It resolves them like endpoint params, so the combining happens in the dependency.")
+    assert list(heard.find(compile_form("endpoint does the combining"))) == []
+    assert list(Heard("The endpoint does the combining.").find(compile_form("endpoint does the combining")))
