@@ -33,6 +33,7 @@ SETS = {
     "offtopic3": "answers_offtopic3.jsonl",
     "redflags6": "answers_redflags6.jsonl",
     "holdout2": "answers_holdout2.jsonl",
+    "redflags7": "answers_redflags7.jsonl",
     "holdout": "answers_holdout.jsonl",
 }
 TARGETS = (

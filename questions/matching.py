@@ -16,6 +16,7 @@ from questions.model import Bank, Question
 from questions.negation import is_rejected
 from questions.normalize import tokenize
 from questions.stack import StackCheck
+from questions.stance import StanceModel
 
 
 @dataclass(frozen=True)
@@ -49,9 +50,12 @@ def bank_vocabulary(bank: Bank) -> frozenset[str]:
 class Matcher:
     """Scores transcripts against the questions of one bank."""
 
-    def __init__(self, bank: Bank, meaning: MeaningMatcher | None = None) -> None:
+    def __init__(
+        self, bank: Bank, meaning: MeaningMatcher | None = None, stance: StanceModel | None = None
+    ) -> None:
         self.bank = bank
         self.meaning = meaning
+        self.stance = stance
         self._guarded = bank_vocabulary(bank)
         self._stack = StackCheck.of(bank)
         self._recent: OrderedDict[str, Heard] = OrderedDict()
@@ -147,7 +151,10 @@ class Matcher:
                 if not denied_here
                 and f.first < rejected_from.get(heard.tokens[f.first].clause, len(heard.tokens))
             ]
-            denied = [f for f, denied_here in verdicts if denied_here]
+            # What the rules let stand, the words around it may still read as a rejection.
+            withdrawn = [f for f in asserted if not self._asserted(heard, f)]
+            asserted = [f for f in asserted if f not in withdrawn]
+            denied = [f for f, denied_here in verdicts if denied_here] + withdrawn
             shown = min(asserted or denied, key=lambda f: f.first, default=None)
             if shown is not None:
                 hit = RedFlagHit(
@@ -155,6 +162,11 @@ class Matcher:
                 )
                 (raised if asserted else rejected).append(hit)
         return raised, rejected
+
+    def _asserted(self, heard: Heard, found: Found) -> bool:
+        if self.stance is None:
+            return True
+        return self.stance.asserted(heard.tokens, found.first, found.last, found.used)
 
 
 def _hit(concept: _Compiled, evidence: Evidence, **found) -> ConceptHit:
@@ -186,12 +198,13 @@ def _heard_as(heard: Heard, found: Found) -> list[HeardAs]:
     return out
 
 
-def build_matcher(bank: Bank, use_meaning: bool = True) -> Matcher:
-    """The matcher the app and CLI use: spoken forms, plus meaning when the local model is there."""
+def build_matcher(bank: Bank, use_meaning: bool = True, use_stance: bool = True) -> Matcher:
+    """The matcher the app and CLI use: spoken forms, plus meaning when the local model is there,
+    plus the stance model shipped with the package."""
     meaning = None
     if use_meaning:
         from questions.embedding import SentenceEncoder, encoder_available
 
         if encoder_available():
             meaning = MeaningMatcher(SentenceEncoder(), bank)
-    return Matcher(bank, meaning)
+    return Matcher(bank, meaning, StanceModel.load() if use_stance else None)
