@@ -13,6 +13,7 @@ import pytest
 from questions.evaluation import Figures, evaluate, load_answers
 from questions.matching import Matcher, build_matcher
 from questions.model import Bank
+from questions.stance import StanceModel
 from tests.conftest import DATA
 
 
@@ -56,7 +57,7 @@ def test_holdout_set_holds_its_measured_level(holdout: Figures) -> None:
     assert holdout.paraphrase_coverage >= 0.65
     assert holdout.own_answer_ranks_first >= 0.97
     assert holdout.red_flag_recall is not None and holdout.red_flag_recall >= 0.75
-    assert holdout.false_red_flags <= 0.03  # 0.029 -> 0.014 in session 6
+    assert holdout.false_red_flags <= 0.03  # 0.029 -> 0.014 in session 6, 0 with the stance model
     assert holdout.off_topic_coverage <= 0.05
 
 
@@ -111,6 +112,33 @@ def test_red_flag_tuning_set_tells_claims_from_rejections(full_matcher: Matcher)
         figures = evaluate(full_matcher, load_answers(DATA / name))
         assert figures.red_flag_recall is not None and figures.red_flag_recall >= 0.95, name
         assert figures.false_red_flags <= 0.03, name
+
+
+@pytest.mark.slow
+def test_later_red_flag_sets_hold_their_level(bank: Bank) -> None:
+    """redflags5-7, written blind and measured as written (recall 0.66-0.78, false flags on
+    rejections 0.08-0.26); 5 and 6 were then tuned on, 7 only trained the stance model. Red flags
+    do not use the sentence model, so spoken forms, rules and stance judge them alone."""
+    stance = StanceModel.load()
+    assert stance is not None
+    matcher = Matcher(bank, stance=stance)
+    levels = (("redflags5", 0.95, 0.03), ("redflags6", 0.95, 0.03), ("redflags7", 0.75, 0.10))
+    for name, recall, false in levels:
+        figures = evaluate(matcher, load_answers(DATA / f"answers_{name}.jsonl"))
+        assert figures.red_flag_recall is not None and figures.red_flag_recall >= recall, name
+        assert figures.false_red_flags <= false, name
+
+
+@pytest.mark.slow
+def test_second_holdout_holds_its_measured_level(full_matcher: Matcher) -> None:
+    """holdout2, written blind and not tuned on: as written strong 0.984, paraphrase 0.829, ranks
+    first 1.0, false red flags 0, off-topic 0.095 (answers on a neighbouring subject)."""
+    figures = evaluate(full_matcher, load_answers(DATA / "answers_holdout2.jsonl"))
+    assert figures.strong_coverage >= 0.95
+    assert figures.paraphrase_coverage >= 0.80
+    assert figures.own_answer_ranks_first >= 0.97
+    assert figures.false_red_flags <= 0.03
+    assert figures.off_topic_coverage <= 0.10
 
 
 def test_every_model_answer_covers_its_question_without_red_flags(matcher: Matcher, bank: Bank) -> None:
