@@ -159,10 +159,14 @@ class Heard:
     def _word_for_word(self, words: tuple[str, ...], q: int) -> bool:
         """As many heard words as form words, glued alike: one of them may be misheard ("context
         bar" for "context var"), not more ("now the" is not "not bother"), and not into another
-        word ("free raw request" is not "need raw request")."""
+        word ("free raw request" is not "need raw request"). A short word may swap a letter
+        ("bar" for "var"), not lose one ("un-parallel" is not "runs parallel")."""
         heard = [self.tokens[q + i].text for i in range(len(words))]
         changed = [(w, h) for w, h in zip(words, heard, strict=True) if w != h]
-        return len(changed) <= 1 and all(fuzz.ratio(w, h) >= WORD_FOR_WORD for w, h in changed)
+        return len(changed) <= 1 and all(
+            fuzz.ratio(w, h) >= WORD_FOR_WORD and (min(len(w), len(h)) > 4 or len(w) == len(h))
+            for w, h in changed
+        )
 
     def _spelled_alike(self, target: str, q: int, a: int) -> bool:
         """Several form words glued differently from the words heard must still be spelled

@@ -13,7 +13,8 @@ from questions.normalize import Token, stem
 
 # Words that negate what follows closely ("I would not use", "never hardcode").
 _NEGATORS = frozenset(
-    stem(w) for w in "not no never nor nothing nobody without stop avoid instead rather only against".split()
+    stem(w)
+    for w in "not no never nor nothing nobody without stop avoid instead rather only against un".split()
 )
 # Words that frame a whole clause as wrong ("a common mistake is to think ...").
 _FRAMES = frozenset(
@@ -23,7 +24,7 @@ _FRAMES = frozenset(
     confused confusing misunderstand misunderstanding dangerous worst avoid instead rather seem seems
     appear appears illusion looks legacy deprecated outdated older previously formerly steer resist
     urge tutorials imagine smell smells codebases flag blog blogs articles initially originally review
-    reviews warn warned warning caution cautious clunky awkward tedious ugly heard""".split()
+    reviews warn warned warning caution cautious clunky awkward tedious ugly heard assume assumes""".split()
 )
 # Someone else doing it ("a newer dev put a threading lock around it"), unless the speaker takes
 # it up ("if a teammate writes endpoints elsewhere, I'd copy the handlers into main"). "others" by
@@ -31,7 +32,7 @@ _FRAMES = frozenset(
 _ATTRIBUTED = frozenset(
     stem(w)
     for w in """people folks someone somebody beginners juniors newcomers intern interns dev devs
-    developer colleague colleagues teammate teammates coworker coworkers mentee""".split()
+    developer colleague colleagues teammate teammates coworker coworkers mentee students""".split()
 ) | {"others"}
 _SPEAKER = frozenset({"i", "we"})
 _AFTER = frozenset(
@@ -47,7 +48,7 @@ _AFTER = frozenset(
 _FRAME_PAIRS = frozenset(
     {("push", "back"), ("no", "need"), ("not", "need"), ("call", "out"), ("not", "want")}
     # A habit since left: "back in Pydantic one we used constr", "in my first project I typed ..."
-    | {("back", "in"), ("back", "then"), ("my", "1"), ("at", "1")}
+    | {("back", "in"), ("back", "then"), ("my", "1"), ("at", "1"), ("before", "that")}
 )
 _AFTER_PAIRS = frozenset({("stay", "away"), ("steer", "clear"), ("stay", "clear")})
 _VERDICT_NOUNS = frozenset(stem(w) for w in "thing things something one pattern mistake what".split())

@@ -331,6 +331,23 @@ def test_off_topic_speech_scores_near_zero(matcher: Matcher, bank: Bank) -> None
             "I use at validator with each item equals True and raise ValueError for bad ones.",
             True,
         ),
+        # "un-", an assumption named, students' habits, what came before.
+        (
+            "event-loop-cooperative-multitasking",
+            "Put a CPU loop in a coroutine and you see how un-parallel it is.",
+            False,
+        ),
+        (
+            "event-loop-cooperative-multitasking",
+            "Many people assume the event loop is a form of multithreading; it is one thread.",
+            False,
+        ),
+        ("include-router", "Students often rewrite the endpoints in main dot py instead.", False),
+        (
+            "custom-field-validator",
+            "Before that, the check lived in a helper called from two endpoints.",
+            False,
+        ),
     ],
 )
 def test_claims_are_told_from_their_rejection(matcher: Matcher, qid: str, text: str, flagged: bool) -> None:
