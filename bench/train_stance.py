@@ -25,7 +25,6 @@ from eval_matching import SETS  # noqa: E402
 from questions.evaluation import RED_FLAG_KINDS, load_answers  # noqa: E402
 from questions.loader import builtin_bank_path, load_bank  # noqa: E402
 from questions.matching import Matcher  # noqa: E402
-from questions.negation import is_rejected  # noqa: E402
 from questions.stance import MODEL_PATH, THRESHOLD, StanceModel, context_features  # noqa: E402
 
 L2 = 1.0
@@ -50,12 +49,11 @@ def examples(matcher: Matcher) -> list[Example]:
             if not red_flags:
                 continue
             heard = matcher._prepare(a.text)
-            claims = []
-            for flag in red_flags:
-                for form in flag.forms:
-                    for f in heard.find(form, one_sentence=True):
-                        rejected = is_rejected(heard.tokens, f.first, f.last, f.used)
-                        claims.append((context_features(heard.tokens, f.first, f.last, f.used), not rejected))
+            claims = [
+                (context_features(heard.tokens, f.first, f.last, f.used), not rejected)
+                for flag in red_flags
+                for f, rejected in matcher.claims(heard, flag)
+            ]
             rules_flag = bool(matcher.judge(a.question, a.text).red_flags)
             out.append(Example(name, a.kind in RED_FLAG_KINDS, a.kind == "rejection", rules_flag, claims))
     return out

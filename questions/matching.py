@@ -134,9 +134,7 @@ class Matcher:
         raised: list[RedFlagHit] = []
         rejected: list[RedFlagHit] = []
         for flag in red_flags:
-            # A claim is made in one sentence: its parts are not joined across two.
-            found = [f for form in flag.forms for f in heard.find(form, one_sentence=True)]
-            verdicts = [(f, is_rejected(heard.tokens, f.first, f.last, f.used)) for f in found]
+            verdicts = self.claims(heard, flag)
             # A clause that rejects the misconception rejects the rest of it too ("I would not do
             # manual dict deletion, like del data password hash in every handler"); what was
             # claimed before the rejection stands ("Pydantic won't convert them, so you loop").
@@ -162,6 +160,13 @@ class Matcher:
                 )
                 (raised if asserted else rejected).append(hit)
         return raised, rejected
+
+    @staticmethod
+    def claims(heard: Heard, flag: _Compiled) -> list[tuple[Found, bool]]:
+        """Every place a red flag's forms are said, each with whether the rules find it rejected.
+        A claim is made in one sentence: its parts are not joined across two."""
+        found = [f for form in flag.forms for f in heard.find(form, one_sentence=True)]
+        return [(f, is_rejected(heard.tokens, f.first, f.last, f.used)) for f in found]
 
     def _asserted(self, heard: Heard, found: Found) -> bool:
         if self.stance is None:
