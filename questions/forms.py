@@ -33,6 +33,7 @@ PART_WINDOW = 25  # tokens spanned by all parts of a ``+`` form
 MAX_GLUE = 3  # tokens that may be glued into, or split out of, one word
 SPELLED_ALIKE = 85  # rapidfuzz ratio for form words heard glued in another number of words
 WORD_FOR_WORD = 60  # rapidfuzz ratio each heard word needs to its form word in a same-length glue
+SHORT_WORD = 80  # ... and a short word heard shorter (of three letters at least, "lok" for "lock")
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,11 +161,17 @@ class Heard:
         """As many heard words as form words, glued alike: one of them may be misheard ("context
         bar" for "context var"), not more ("now the" is not "not bother"), and not into another
         word ("free raw request" is not "need raw request"). A short word may swap a letter
-        ("bar" for "var"), not lose one ("un-parallel" is not "runs parallel")."""
+        ("bar" for "var") or drop one ("lok" for "lock"), not more ("un-parallel" is not "runs
+        parallel")."""
         heard = [self.tokens[q + i].text for i in range(len(words))]
         changed = [(w, h) for w, h in zip(words, heard, strict=True) if w != h]
         return len(changed) <= 1 and all(
-            fuzz.ratio(w, h) >= WORD_FOR_WORD and (min(len(w), len(h)) > 4 or len(w) == len(h))
+            fuzz.ratio(w, h) >= WORD_FOR_WORD
+            and (
+                min(len(w), len(h)) > 4
+                or len(w) == len(h)
+                or (len(h) >= 3 and fuzz.ratio(w, h) >= SHORT_WORD)
+            )
             for w, h in changed
         )
 
