@@ -86,8 +86,7 @@ def _cue(tokens: list[Token], i: int, cues: frozenset[str]) -> bool:
 
 def _attributed(tokens: list[Token], i: int, last: int) -> bool:
     """Whether token ``i`` names someone else as the one making the claim that ends at ``last``."""
-    tok = tokens[i]
-    if tok.text != "others" and (tok.stem not in _ATTRIBUTED or tok.stem == "other"):
+    if tokens[i].stem not in _ATTRIBUTED and tokens[i].text not in _ATTRIBUTED:
         return False
     return not any(t.text in _SPEAKER for t in tokens[i + 1 : last + 1])
 
