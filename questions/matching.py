@@ -149,10 +149,12 @@ class Matcher:
                 if not denied_here
                 and f.first < rejected_from.get(heard.tokens[f.first].clause, len(heard.tokens))
             ]
+            denied = [f for f, denied_here in verdicts if denied_here]
             # What the rules let stand, the words around it may still read as a rejection.
-            withdrawn = [f for f in asserted if not self._asserted(heard, f)]
-            asserted = [f for f in asserted if f not in withdrawn]
-            denied = [f for f, denied_here in verdicts if denied_here] + withdrawn
+            if self.stance is not None:
+                read = [(f, self.stance.asserted(heard.tokens, f.first, f.last, f.used)) for f in asserted]
+                asserted = [f for f, kept in read if kept]
+                denied += [f for f, kept in read if not kept]
             shown = min(asserted or denied, key=lambda f: f.first, default=None)
             if shown is not None:
                 hit = RedFlagHit(
@@ -167,11 +169,6 @@ class Matcher:
         A claim is made in one sentence: its parts are not joined across two."""
         found = [f for form in flag.forms for f in heard.find(form, one_sentence=True)]
         return [(f, is_rejected(heard.tokens, f.first, f.last, f.used)) for f in found]
-
-    def _asserted(self, heard: Heard, found: Found) -> bool:
-        if self.stance is None:
-            return True
-        return self.stance.asserted(heard.tokens, found.first, found.last, found.used)
 
 
 def _hit(concept: _Compiled, evidence: Evidence, **found) -> ConceptHit:
