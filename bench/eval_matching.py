@@ -34,6 +34,8 @@ SETS = {
     "redflags6": "answers_redflags6.jsonl",
     "holdout2": "answers_holdout2.jsonl",
     "redflags7": "answers_redflags7.jsonl",
+    "redflags8": "answers_redflags8.jsonl",
+    "holdout3": "answers_holdout3.jsonl",
     "holdout": "answers_holdout.jsonl",
 }
 TARGETS = (
