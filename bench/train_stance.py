@@ -15,21 +15,16 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import logistic  # noqa: E402
 from eval_matching import SETS  # noqa: E402
 
 from questions.evaluation import RED_FLAG_KINDS, load_answers  # noqa: E402
 from questions.loader import builtin_bank_path, load_bank  # noqa: E402
 from questions.matching import Matcher  # noqa: E402
 from questions.stance import MODEL_PATH, THRESHOLD, StanceModel, context_features  # noqa: E402
-
-L2 = 1.0
-EPOCHS = 300
-RATE = 0.5
 
 
 @dataclass
@@ -60,23 +55,10 @@ def examples(matcher: Matcher) -> list[Example]:
 
 
 def train(data: list[Example], threshold: float) -> StanceModel:
-    """L2-regularised logistic regression by gradient descent, on every claim of every answer."""
-    vocab: dict[str, int] = {}
-    rows, labels = [], []
-    for e in data:
-        for features, _ in e.claims:
-            rows.append([vocab.setdefault(f, len(vocab)) for f in features])
-            labels.append(float(e.holds))
-    x = np.zeros((len(rows), len(vocab)), np.float32)
-    for r, columns in enumerate(rows):
-        x[r, columns] = 1.0
-    y = np.array(labels)
-    w = np.zeros(len(vocab))
-    for _ in range(EPOCHS):
-        p = 1.0 / (1.0 + np.exp(-(x @ w)))
-        w -= RATE * (x.T @ (p - y) + L2 * w) / len(y)
-    names = list(vocab)
-    return StanceModel({names[i]: round(float(w[i]), 4) for i in np.flatnonzero(np.abs(w) > 1e-3)}, threshold)
+    """One example per claim of every answer, labelled by whether the answer holds the misconception."""
+    rows = [features for e in data for features, _ in e.claims]
+    labels = [e.holds for e in data for _ in e.claims]
+    return StanceModel(logistic.fit(rows, labels), threshold)
 
 
 def vetoed_flag(e: Example, model: StanceModel) -> bool:
@@ -110,7 +92,7 @@ def main() -> int:
         print(f"  {name:12s} {before[0]:.3f} / {before[1]:.3f} -> {after[0]:.3f} / {after[1]:.3f}")
     if args.write:
         model = train(data, args.threshold)
-        about = {"trained_on": list(SETS), "claims": sum(len(e.claims) for e in data), "l2": L2}
+        about = {"trained_on": list(SETS), "claims": sum(len(e.claims) for e in data), "l2": logistic.L2}
         model.save(MODEL_PATH, about)
         print(f"wrote {MODEL_PATH.relative_to(ROOT)}: {len(model.weights)} weights")
     return 0

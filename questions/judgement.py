@@ -51,6 +51,10 @@ class RedFlagHit(BaseModel):
     id: str
     label: str
     evidence: Evidence
+    # "words": the flag's spoken forms were said as a claim; "answer": the answer as a whole reads
+    # as holding the misconception (questions/misconception.py), and the evidence is its strongest
+    # sentence.
+    match: Literal["words", "answer"] = "words"
 
 
 class Judgement(BaseModel):

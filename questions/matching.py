@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from questions.forms import Form, Found, Heard, compile_form
 from questions.judgement import ConceptHit, ConceptMiss, Evidence, HeardAs, Judgement, RedFlagHit
 from questions.meaning import MeaningMatcher
+from questions.misconception import GATE, MisconceptionModel, subject_words
 from questions.model import Bank, Question
 from questions.negation import is_rejected
 from questions.normalize import tokenize
@@ -25,13 +26,15 @@ class _Compiled:
     label: str
     weight: float
     forms: tuple[Form, ...]
+    words: frozenset[str]  # the content stems of its label and forms
 
 
 def _compile(items, weight_of) -> list[_Compiled]:
     compiled = []
     for item in items:
         forms = tuple(f for f in (compile_form(s) for s in item.say) if f is not None)
-        compiled.append(_Compiled(item.id, item.label, weight_of(item), forms))
+        words = subject_words([item.label, *item.say])
+        compiled.append(_Compiled(item.id, item.label, weight_of(item), forms, words))
     return compiled
 
 
@@ -51,11 +54,16 @@ class Matcher:
     """Scores transcripts against the questions of one bank."""
 
     def __init__(
-        self, bank: Bank, meaning: MeaningMatcher | None = None, stance: StanceModel | None = None
+        self,
+        bank: Bank,
+        meaning: MeaningMatcher | None = None,
+        stance: StanceModel | None = None,
+        misconception: MisconceptionModel | None = None,
     ) -> None:
         self.bank = bank
         self.meaning = meaning
         self.stance = stance
+        self.misconception = misconception
         self._guarded = bank_vocabulary(bank)
         self._stack = StackCheck.of(bank)
         self._recent: OrderedDict[str, Heard] = OrderedDict()
@@ -100,6 +108,8 @@ class Matcher:
         covered.sort(key=lambda hit: order[hit.concept])
         # What an answer about another stack claims is not a claim about this one.
         flags, rejected = self._red_flags(heard, red_flags) if other_stack is None else ([], [])
+        if self.misconception is not None and red_flags and other_stack is None:
+            flags, rejected = self._read_whole(question.id, heard, red_flags, flags, rejected)
         total = question.total_weight
         coverage = sum(c.weight for c in covered) / total if total else 0.0
         return Judgement(
@@ -163,6 +173,36 @@ class Matcher:
                 (raised if asserted else rejected).append(hit)
         return raised, rejected
 
+    def _read_whole(
+        self,
+        question_id: str,
+        heard: Heard,
+        red_flags: list[_Compiled],
+        raised: list[RedFlagHit],
+        rejected: list[RedFlagHit],
+    ) -> tuple[list[RedFlagHit], list[RedFlagHit]]:
+        """The misconception model's reading of the whole answer: it withdraws the rules' flags from
+        an answer that reads as not holding the misconception, and raises one the forms missed in an
+        answer that reads as holding it and speaks of the flag's subject."""
+        model = self.misconception
+        p = model.probability(question_id, heard.tokens)
+        if p is None:
+            return raised, rejected
+        if raised and p < model.veto_below:
+            return [], rejected + raised
+        said = {t.stem for t in heard.tokens}
+        subject = frozenset().union(*(f.words for f in red_flags))
+        if raised or p < model.raise_at or len(subject & said) < GATE:
+            return raised, rejected
+        clause = model.strongest_clause(question_id, heard.tokens)
+        words = [i for i, t in enumerate(heard.tokens) if t.clause == clause]
+        in_clause = {heard.tokens[i].stem for i in words}
+        # The flag its words name most, in the sentence shown and then in the whole answer.
+        flag = max(red_flags, key=lambda f: (len(f.words & in_clause), len(f.words & said)))
+        evidence = _evidence(heard, words[0], words[-1])
+        hit = RedFlagHit(id=flag.id, label=flag.label, evidence=evidence, match="answer")
+        return [hit], [r for r in rejected if r.id != flag.id]
+
     @staticmethod
     def claims(heard: Heard, flag: _Compiled) -> list[tuple[Found, bool]]:
         """Every place a red flag's forms are said, each with whether the rules find it rejected.
@@ -200,13 +240,15 @@ def _heard_as(heard: Heard, found: Found) -> list[HeardAs]:
     return out
 
 
-def build_matcher(bank: Bank, use_meaning: bool = True, use_stance: bool = True) -> Matcher:
+def build_matcher(bank: Bank, use_meaning: bool = True, use_learned: bool = True) -> Matcher:
     """The matcher the app and CLI use: spoken forms, plus meaning when the local model is there,
-    plus the stance model shipped with the package."""
+    plus the stance and misconception models shipped with the package."""
     meaning = None
     if use_meaning:
         from questions.embedding import SentenceEncoder, encoder_available
 
         if encoder_available():
             meaning = MeaningMatcher(SentenceEncoder(), bank)
-    return Matcher(bank, meaning, StanceModel.load() if use_stance else None)
+    if not use_learned:
+        return Matcher(bank, meaning)
+    return Matcher(bank, meaning, StanceModel.load(), MisconceptionModel.load())

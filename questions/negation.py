@@ -26,6 +26,8 @@ _FRAMES = frozenset(
     urge tutorials imagine smell smells codebases flag blog blogs articles initially originally review
     reviews warn warned warning caution cautious clunky awkward tedious ugly heard assume assumes""".split()
 )
+# Every word that can start a rejection: what the answer-level model marks as said under one.
+REJECTION_CUES = _NEGATORS | _FRAMES
 # Someone else doing it ("a newer dev put a threading lock around it"), unless the speaker takes
 # it up ("if a teammate writes endpoints elsewhere, I'd copy the handlers into main"). "others" by
 # its text: its stem is "other" ("the other tasks").

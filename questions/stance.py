@@ -11,11 +11,11 @@ sentence, in the sentence before, inside its span but not part of the form, and 
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from questions.model_file import read_model, write_model
 from questions.normalize import Token
 
 WINDOW = 12  # tokens looked at on each side of a claim
@@ -56,15 +56,13 @@ class StanceModel:
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> StanceModel | None:
         """The model shipped with the package; None if it is missing or unreadable (rules alone)."""
+        data = read_model(path)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
             return cls({str(k): float(v) for k, v in data["weights"].items()}, float(data["threshold"]))
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        except (KeyError, TypeError, ValueError, AttributeError):
             return None
 
     def save(self, path: Path, about: dict) -> None:
-        """Write the model with a note of how it was trained (atomically: a temp file, then rename)."""
-        body = {"about": about, "threshold": self.threshold, "weights": dict(sorted(self.weights.items()))}
-        tmp = path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(body, indent=0, ensure_ascii=False) + "\n", encoding="utf-8")
-        tmp.replace(path)
+        """Write the model with a note of how it was trained."""
+        weights = dict(sorted(self.weights.items()))
+        write_model(path, {"about": about, "threshold": self.threshold, "weights": weights})

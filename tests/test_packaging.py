@@ -22,6 +22,7 @@ import pytest
 
 from audio import model_location
 from questions import embedding
+from questions.misconception import MisconceptionModel
 from questions.stance import StanceModel
 from tests.test_cli import _run
 from vivavoce import cli, self_test
@@ -86,6 +87,15 @@ def test_self_test_without_stance_model_exits_nonzero_naming_it(
     assert cli.main(["--self-test", "--json"]) == 2
     error = json.loads(capsys.readouterr().out)["error"]
     assert "stance_model.json is missing" in error
+
+
+def test_self_test_without_misconception_model_exits_nonzero_naming_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(MisconceptionModel, "load", classmethod(lambda cls, path=None: None))
+    assert cli.main(["--self-test", "--json"]) == 2
+    error = json.loads(capsys.readouterr().out)["error"]
+    assert "misconception_model.json is missing" in error
 
 
 def test_frozen_app_finds_the_models_inside_its_bundle(

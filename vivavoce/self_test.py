@@ -67,6 +67,8 @@ def run() -> dict:
         )
     if matcher.stance is None:
         raise SelfTestFailed(f"the red-flag stance model questions/stance_model.json is missing. {reinstall}")
+    if matcher.misconception is None:
+        raise SelfTestFailed(f"the red-flag model questions/misconception_model.json is missing. {reinstall}")
     encoder = matcher.meaning.encoder
     _step("load_sentence_model", f"Reinstall it: {INSTALL_HINT}", encoder.load, timings)
 

@@ -81,9 +81,11 @@ def flags_html(judgement: Judgement) -> str:
     if judgement.red_flags:
         lines.append("<h3>Red flags</h3>")
     for flag in judgement.red_flags:
+        # A flag read from the whole answer shows the sentence that weighs most toward it.
+        said = "the answer as a whole reads this way; most of all" if flag.match == "answer" else "you said"
         lines.append(
             f"<p>⚠ <b>red flag</b> — {escape(flag.label)}<br>"
-            f"<small>you said: {_quote(judgement, flag.evidence)}</small></p>"
+            f"<small>{said}: {_quote(judgement, flag.evidence)}</small></p>"
         )
     for flag in judgement.rejected_red_flags:
         lines.append(
