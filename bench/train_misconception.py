@@ -18,9 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import logistic  # noqa: E402
 from eval_matching import SETS  # noqa: E402
 
+from questions import logistic  # noqa: E402
 from questions.evaluation import RED_FLAG_KINDS, load_answers  # noqa: E402
 from questions.loader import builtin_bank_path, load_bank  # noqa: E402
 from questions.matching import Matcher  # noqa: E402

@@ -5,10 +5,14 @@ from pathlib import Path
 
 import pytest
 
+from questions import logistic
+from questions.evaluation import RED_FLAG_KINDS, evaluate, load_answers
 from questions.matching import Matcher
-from questions.misconception import MODEL_PATH, MisconceptionModel
+from questions.misconception import MODEL_PATH, MisconceptionModel, answer_features, for_question
 from questions.model import Bank
+from questions.normalize import tokenize
 from questions.stance import StanceModel
+from tests.conftest import DATA
 
 NESTED = "nested-order-products"
 # The misconception, in words none of the spoken forms hold.
@@ -123,3 +127,24 @@ def test_review_says_when_a_flag_was_read_from_the_whole_answer(bank: Bank) -> N
     claim = "I write the full path in every decorator."
     by_words = flags_html(Matcher(bank).judge("router-path-prefix", claim))
     assert "you said: “" in by_words and "as a whole" not in by_words
+
+
+@pytest.mark.slow
+def test_trained_without_a_blind_set_it_finds_that_sets_claims(bank: Bank) -> None:
+    """redflags8 was written blind (claims and rejections in new words): as written, the forms and
+    rules found 0.708 of its claims and flagged 0.153 of its rejections. A model trained on every
+    other set must find its claims and keep its rejections clear (measured: 0.944 / 0.014)."""
+    held = "answers_redflags8.jsonl"
+    rows, labels = [], []
+    for file in sorted(DATA.glob("answers_*.jsonl")):
+        for a in load_answers(file) if file.name != held else []:
+            if bank.question(a.question).red_flags:
+                rows.append(for_question(a.question, answer_features(tokenize(a.text))))
+                labels.append(a.kind in RED_FLAG_KINDS)
+    trained = {q.id for q in bank.questions if q.red_flags}
+    model = MisconceptionModel(logistic.fit(rows, labels, smallest=0.01), frozenset(trained))
+    figures = evaluate(
+        Matcher(bank, stance=StanceModel.load(), misconception=model), load_answers(DATA / held)
+    )
+    assert figures.red_flag_recall is not None and figures.red_flag_recall >= 0.90
+    assert figures.rejection_false_red_flags is not None and figures.rejection_false_red_flags <= 0.03

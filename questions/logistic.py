@@ -1,5 +1,6 @@
 """L2-regularised logistic regression by gradient descent over sparse binary features: the trainer
-of the small learned models (stance, misconception). numpy only; rows are sets of feature names."""
+of the small learned models (stance, misconception), run by the bench/train_*.py scripts and the
+tests. numpy only; rows are sets of feature names."""
 
 from __future__ import annotations
 
