@@ -130,7 +130,7 @@ def test_later_red_flag_sets_hold_their_level(bank: Bank) -> None:
 
 
 @pytest.mark.slow
-def test_second_holdout_holds_its_measured_level(full_matcher: Matcher) -> None:
+def test_later_holdouts_hold_their_measured_level(full_matcher: Matcher) -> None:
     """holdout2, written blind and not tuned on: as written strong 0.984, paraphrase 0.829, ranks
     first 1.0, false red flags 0, off-topic 0.095 (answers on a neighbouring subject)."""
     figures = evaluate(full_matcher, load_answers(DATA / "answers_holdout2.jsonl"))
@@ -139,6 +139,13 @@ def test_second_holdout_holds_its_measured_level(full_matcher: Matcher) -> None:
     assert figures.own_answer_ranks_first >= 0.97
     assert figures.false_red_flags <= 0.03
     assert figures.off_topic_coverage <= 0.10
+    # holdout3, blind too, as written: 0.975 / 0.865 / 1.0 / false 0 / off-topic 0.102.
+    figures = evaluate(full_matcher, load_answers(DATA / "answers_holdout3.jsonl"))
+    assert figures.strong_coverage >= 0.95
+    assert figures.paraphrase_coverage >= 0.80
+    assert figures.own_answer_ranks_first >= 0.97
+    assert figures.false_red_flags <= 0.03
+    assert figures.off_topic_coverage <= 0.11
 
 
 def test_every_model_answer_covers_its_question_without_red_flags(matcher: Matcher, bank: Bank) -> None:
