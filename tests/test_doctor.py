@@ -14,8 +14,8 @@ from vivavoce.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECK_NAMES = (
-    "data folder", "settings", "history database", "speech model", "sentence model", "speech engine",
-    "microphone", "audio files (libsndfile)", "Qt system libraries", "fonts",
+    "data folder", "settings", "history database", "speech model", "sentence model", "red-flag models",
+    "speech engine", "microphone", "audio files (libsndfile)", "Qt system libraries", "fonts",
 )  # fmt: skip
 
 # Runs the command in a fresh interpreter, then reports whether Qt got imported along the way.
@@ -136,3 +136,14 @@ def test_the_text_report_shows_each_fix(data: Path, capsys) -> None:
     out = capsys.readouterr().out
     assert "missing  data folder" in out and f"fix: move the file {data}" in out
     assert "run the fix commands above" in out
+
+
+def test_a_missing_red_flag_model_is_a_warning_naming_it(data: Path, capsys, monkeypatch) -> None:
+    from questions.misconception import MisconceptionModel
+
+    monkeypatch.setattr(MisconceptionModel, "load", classmethod(lambda cls, path=None: None))
+    code, checks = _doctor(capsys)
+    assert code == 0  # a warning: red flags are still judged, on spoken forms
+    flagged = checks["red-flag models"]
+    assert flagged["status"] == "warning" and "misconception_model.json" in flagged["detail"]
+    assert "stance_model.json" not in flagged["detail"] and flagged["fix"]
