@@ -25,7 +25,7 @@ from questions.negation import REJECTION_CUES
 from questions.normalize import Token, tokenize
 
 RAISE_AT = 0.7  # a flag the forms missed is raised at this probability or above
-VETO_BELOW = 0.1  # a flag the rules raised is withdrawn below this probability
+VETO_BELOW = 0.2  # a flag the rules raised is withdrawn below this probability
 GATE = 5  # distinct stems of the question's red flags the answer must say before one is raised
 MODEL_PATH = Path(__file__).with_name("misconception_model.json")
 _KEPT_STOPWORDS = frozenset({"i", "we", "not"})  # who claims it, and whether: they carry stance
