@@ -68,12 +68,11 @@ class Matcher:
         self._stack = StackCheck.of(bank)
         self._recent: OrderedDict[str, Heard] = OrderedDict()
         self._questions: dict[str, tuple[Question, list[_Compiled], list[_Compiled]]] = {}
+        self._flag_subject: dict[str, frozenset[str]] = {}  # what the misconception model's gate reads
         for q in bank.questions:
-            self._questions[q.id] = (
-                q,
-                _compile(q.concepts, lambda c: c.weight),
-                _compile(q.red_flags, lambda _: 0.0),
-            )
+            red_flags = _compile(q.red_flags, lambda _: 0.0)
+            self._questions[q.id] = (q, _compile(q.concepts, lambda c: c.weight), red_flags)
+            self._flag_subject[q.id] = frozenset().union(*(f.words for f in red_flags))
 
     def judge(self, question_id: str, transcript: str) -> Judgement:
         """Judge one transcript against one question of the bank."""
@@ -191,8 +190,7 @@ class Matcher:
         if raised and p < model.veto_below:
             return [], rejected + raised
         said = {t.stem for t in heard.tokens}
-        subject = frozenset().union(*(f.words for f in red_flags))
-        if raised or p < model.raise_at or len(subject & said) < GATE:
+        if raised or p < model.raise_at or len(self._flag_subject[question_id] & said) < GATE:
             return raised, rejected
         clause = model.strongest_clause(question_id, heard.tokens)
         words = [i for i, t in enumerate(heard.tokens) if t.clause == clause]

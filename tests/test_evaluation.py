@@ -130,22 +130,23 @@ def test_later_red_flag_sets_hold_their_level(bank: Bank) -> None:
 
 
 @pytest.mark.slow
-def test_later_holdouts_hold_their_measured_level(full_matcher: Matcher) -> None:
-    """holdout2, written blind and not tuned on: as written strong 0.984, paraphrase 0.829, ranks
-    first 1.0, false red flags 0, off-topic 0.095 (answers on a neighbouring subject)."""
-    figures = evaluate(full_matcher, load_answers(DATA / "answers_holdout2.jsonl"))
+@pytest.mark.parametrize(
+    ("name", "off_topic"),
+    [
+        # as written: strong 0.984, paraphrase 0.829, ranks first 1.0, false 0, off-topic 0.095
+        ("holdout2", 0.10),
+        # as written: 0.975 / 0.865 / 1.0 / false 0 / off-topic 0.102
+        ("holdout3", 0.11),
+    ],
+)
+def test_later_holdouts_hold_their_measured_level(full_matcher: Matcher, name: str, off_topic: float) -> None:
+    """Written blind and not tuned on; their off-topic answers are on a neighbouring subject."""
+    figures = evaluate(full_matcher, load_answers(DATA / f"answers_{name}.jsonl"))
     assert figures.strong_coverage >= 0.95
     assert figures.paraphrase_coverage >= 0.80
     assert figures.own_answer_ranks_first >= 0.97
     assert figures.false_red_flags <= 0.03
-    assert figures.off_topic_coverage <= 0.10
-    # holdout3, blind too, as written: 0.975 / 0.865 / 1.0 / false 0 / off-topic 0.102.
-    figures = evaluate(full_matcher, load_answers(DATA / "answers_holdout3.jsonl"))
-    assert figures.strong_coverage >= 0.95
-    assert figures.paraphrase_coverage >= 0.80
-    assert figures.own_answer_ranks_first >= 0.97
-    assert figures.false_red_flags <= 0.03
-    assert figures.off_topic_coverage <= 0.11
+    assert figures.off_topic_coverage <= off_topic
 
 
 def test_every_model_answer_covers_its_question_without_red_flags(matcher: Matcher, bank: Bank) -> None:

@@ -80,22 +80,17 @@ def test_self_test_without_speech_model_exits_nonzero_naming_the_fix(
     assert "vivavoce --self-test:" in out.err
 
 
-def test_self_test_without_stance_model_exits_nonzero_naming_it(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    ("model", "file"),
+    [(StanceModel, "stance_model.json"), (MisconceptionModel, "misconception_model.json")],
+)
+def test_self_test_without_a_red_flag_model_exits_nonzero_naming_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], model: type, file: str
 ) -> None:
-    monkeypatch.setattr(StanceModel, "load", classmethod(lambda cls, path=None: None))
+    monkeypatch.setattr(model, "load", classmethod(lambda cls, path=None: None))
     assert cli.main(["--self-test", "--json"]) == 2
     error = json.loads(capsys.readouterr().out)["error"]
-    assert "stance_model.json is missing" in error
-
-
-def test_self_test_without_misconception_model_exits_nonzero_naming_it(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.setattr(MisconceptionModel, "load", classmethod(lambda cls, path=None: None))
-    assert cli.main(["--self-test", "--json"]) == 2
-    error = json.loads(capsys.readouterr().out)["error"]
-    assert "misconception_model.json is missing" in error
+    assert f"{file} is missing" in error
 
 
 def test_frozen_app_finds_the_models_inside_its_bundle(
