@@ -76,6 +76,8 @@ _PATTERNS = [
     # Not at the start of a sentence, where any word is capitalised.
     *((name, re.compile(rf"(?<![.!?]\s)(?<!^)(?<!\w)(?:{p})(?!\w)")) for name, p in _CAPITALISED.items()),
 ]
+# Frameworks of the lexicon written in a language a bank may name as its own stack.
+_LANGUAGE_OF = {"Django": "Python", "Flask": "Python"}
 # A question's identifiers that are every stack's, not the bank's own.
 _STANDARDS = frozenset({"openapi", "json"})
 _CAMEL = re.compile(r"[a-z][A-Z]|^[A-Z]{2,}[a-z]")
@@ -124,7 +126,7 @@ class StackCheck:
 
     own: frozenset[str]  # the bank's stack names, case-folded
     glued: tuple[str, ...]  # the same, as their words glued ("fastapi"), to meet "fast API"
-    identifiers: dict[str, tuple[re.Pattern[str], ...]]  # question id -> its identifiers as said
+    identifiers: dict[str, tuple[_Identifier, ...]]  # question id -> its identifiers as said
 
     @classmethod
     def of(cls, bank: Bank) -> StackCheck:
@@ -147,25 +149,48 @@ class StackCheck:
         if not named:
             return None
         words = tuple(t.text for t in heard.tokens)
-        if self._names_own_stack(words):
+        # A Django answer is Python too: saying "Python" (or Django's "to python") is not naming
+        # this bank's stack against it; only a name of its own ("Pydantic", "FastAPI") is.
+        same_language = {_LANGUAGE_OF.get(name, "").casefold() for name in named}
+        if self._own_names_said(words) - same_language:
             return None
-        if any(ident.search(heard.text) for ident in self.identifiers.get(question_id, ())):
+        if any(ident.said_in(heard.text) for ident in self.identifiers.get(question_id, ())):
             return None
         return named[0]
 
-    def _names_own_stack(self, words: tuple[str, ...]) -> bool:
-        """Whether one of the bank's stack names was said: as such, in pieces ("fast API"), or
-        misheard by a letter or two ("Pidantic"); never a stretch over several heard words."""
+    def _own_names_said(self, words: tuple[str, ...]) -> set[str]:
+        """The bank's stack names that were said: as such, in pieces ("fast API"), or misheard by
+        a letter or two ("Pidantic"); never a stretch over several heard words."""
+        said = set()
         for size in range(1, _GLUE + 1):
             for i in range(len(words) - size + 1):
                 heard = "".join(words[i : i + size])
                 for name in self.glued:
                     if heard == name or (size == 1 and len(name) >= 6 and ratio(heard, name) >= NEAR_MISS):
-                        return True
+                        said.add(name)
+        return said
+
+
+# "forms dot ValidationError": the name qualified by a module, said or written, just before it.
+_QUALIFIED = re.compile(r"\w\s*(?:dot\s*|\.)\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Identifier:
+    pattern: re.Pattern[str]
+    is_class: bool  # CamelCase: a class name, not an attribute
+
+    def said_in(self, text: str) -> bool:
+        """Whether ``text`` says the identifier as this question's code does. A class name counts
+        unqualified only: a Django answer raises ``forms.ValidationError``, a Pydantic one
+        ``ValidationError``. An attribute (``user.password_hash``) counts either way."""
+        for m in self.pattern.finditer(text):
+            if not self.is_class or not _QUALIFIED.search(text[max(0, m.start() - 12) : m.start()]):
+                return True
         return False
 
 
-def _identifiers(question: Question) -> tuple[re.Pattern[str], ...]:
+def _identifiers(question: Question) -> tuple[_Identifier, ...]:
     """The question's code identifiers as a Python programmer writes or says them:
     ``password_hash`` as "password underscore hash" (a JavaScript one says passwordHash, and
     anyone says "password hash"); ``ContextVar`` in its own capitals, so Java's ``ThreadLocal``
@@ -178,8 +203,9 @@ def _identifiers(question: Question) -> tuple[re.Pattern[str], ...]:
             continue
         if "_" in name:
             parts = [re.escape(p) for p in name.split("_") if p]
-            out.append(re.compile(r"(?<!\w)" + _UNDERSCORE.join(parts) + r"(?!\w)", re.IGNORECASE))
+            pattern = re.compile(r"(?<!\w)" + _UNDERSCORE.join(parts) + r"(?!\w)", re.IGNORECASE)
+            out.append(_Identifier(pattern, is_class=False))
         elif _CAMEL.search(name):
             parts = [re.escape(p) for p in _CAMEL_PARTS.findall(name)]
-            out.append(re.compile(r"(?<!\w)" + r"\s?".join(parts) + r"(?!\w)"))
+            out.append(_Identifier(re.compile(r"(?<!\w)" + r"\s?".join(parts) + r"(?!\w)"), is_class=True))
     return tuple(out)

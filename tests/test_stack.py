@@ -115,3 +115,15 @@ def test_a_stack_name_counts_for_its_whole_family(bank: Bank) -> None:
     matcher = Matcher(bank.model_copy(update={"bank": info}))
     text = "In Python you'd mount the router with a prefix, so each route stays relative."
     assert matcher.judge("router-path-prefix", text).other_stack is None
+
+
+def test_a_django_answer_is_not_saved_by_python_words_or_a_qualified_class(matcher: Matcher) -> None:
+    """Django is Python: its ``to_python`` and its ``forms.ValidationError`` do not make a
+    Django forms answer one about Pydantic; the bare class name, as Pydantic code says it, does."""
+    django = (
+        "In Django forms you add a method clean underscore email. It runs after the field's to python,"
+        " and you raise forms dot ValidationError if the value is bad."
+    )
+    assert matcher.judge("custom-field-validator", django).other_stack == "Django"
+    pydantic = django.replace("forms dot ValidationError", "a ValidationError")
+    assert matcher.judge("custom-field-validator", pydantic).other_stack is None
