@@ -36,6 +36,7 @@ SETS = {
     "redflags7": "answers_redflags7.jsonl",
     "redflags8": "answers_redflags8.jsonl",
     "holdout3": "answers_holdout3.jsonl",
+    "holdout4": "answers_holdout4.jsonl",
     "holdout": "answers_holdout.jsonl",
 }
 TARGETS = (
