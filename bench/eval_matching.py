@@ -37,6 +37,7 @@ SETS = {
     "redflags8": "answers_redflags8.jsonl",
     "holdout3": "answers_holdout3.jsonl",
     "holdout4": "answers_holdout4.jsonl",
+    "holdout5": "answers_holdout5.jsonl",
     "holdout": "answers_holdout.jsonl",
 }
 TARGETS = (
@@ -55,8 +56,12 @@ def main() -> int:
     parser.add_argument("--margin", type=float, default=None, help="meaning margin to a stretch's best")
     parser.add_argument("--bank-margin", type=float, default=None)
     parser.add_argument("--topic-margin", type=float, default=None, help="1 turns the topic gate off")
+    parser.add_argument("--no-elsewhere", action="store_true", help="ignore the bank's elsewhere subjects")
     args = parser.parse_args()
-    matcher = build_matcher(load_bank(args.bank or builtin_bank_path()), use_meaning=not args.words_only)
+    bank = load_bank(args.bank or builtin_bank_path())
+    if args.no_elsewhere:
+        bank = bank.model_copy(update={"elsewhere": []})
+    matcher = build_matcher(bank, use_meaning=not args.words_only)
     if args.threshold is not None and matcher.meaning is not None:
         matcher.meaning.threshold = args.threshold
     if args.margin is not None and matcher.meaning is not None:

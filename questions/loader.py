@@ -111,13 +111,17 @@ def _line_of(text: str, loc: tuple) -> int | None:
     header = None
     if loc[:1] == ("bank",):
         header = next((n for n, line in enumerate(lines, 1) if line.strip() == "[bank]"), None)
-    counts: dict[str, int] = {}
+    seen: dict[str, int] = {}  # entries so far of each top-level array ("questions", "elsewhere")
+    counts: dict[str, int] = {}  # the current entry's index, then its sub-tables' ("concepts")
     for n, line in enumerate(lines, 1):
         name = line.strip()
-        if name == "[[questions]]":
-            counts = {"questions": counts.get("questions", -1) + 1}
-        elif name.startswith("[[questions.") and name.endswith("]]"):
-            sub = name[len("[[questions.") : -2]
+        if not (name.startswith("[[") and name.endswith("]]")):
+            continue
+        top, _, sub = name[2:-2].strip().partition(".")
+        if not sub:
+            seen[top] = seen.get(top, -1) + 1
+            counts = {top: seen[top]}
+        elif top in counts:
             counts[sub] = counts.get(sub, -1) + 1
         else:
             continue

@@ -26,6 +26,9 @@ BANK_MARGIN = 0.05  # ... and this close to its best one in the whole bank
 # Meaning credits only an answer about this question: one whose mean embedding is no further
 # than this from this question's (title and model answer) than from the closest other question's.
 TOPIC_MARGIN = 0.05
+# ... and no further than this from it than from a subject the bank does not ask about (its
+# ``elsewhere``). Tuned on the sets before holdout4 (see BENCHMARKS.md, session 9).
+ELSEWHERE_MARGIN = 0.03
 WINDOW = 14  # tokens in a window over a long sentence
 STRIDE = 7
 MIN_UNIT = 4  # shorter stretches carry too little meaning to judge
@@ -103,7 +106,8 @@ class MeaningMatcher:
         self._recent: dict[str, tuple[list[Unit], np.ndarray, np.ndarray | None]] = {}
         self._examples: dict[str, dict[str, list[str]]] = {}
         self.topic_margin = TOPIC_MARGIN
-        self._topics: tuple[list[str], np.ndarray] | None = None
+        self.elsewhere_margin = ELSEWHERE_MARGIN
+        self._topics: tuple[list[str], np.ndarray, np.ndarray] | None = None
 
     def best(self, heard: Heard, question: Question, wanted: set[str]) -> dict[str, tuple[float, Unit]]:
         """For each wanted concept said in other words: (similarity, the stretch that says it).
@@ -135,21 +139,34 @@ class MeaningMatcher:
         """Whether the answer as a whole is about ``question`` rather than another one of the bank:
         an answer to a neighbouring question ("how does include_router work?" judged on "why set
         the prefix on the router?") shares its ideas loosely, and must not earn this one's points
-        by resemblance; what it says in the bank's words still counts."""
-        if self._bank is None or len(self._bank.questions) < 2:
+        by resemblance; what it says in the bank's words still counts. Nor may an answer about a
+        subject the bank does not ask about (its ``elsewhere``: Celery, asked how to run blocking
+        code) earn points for sounding like this question's."""
+        if self._bank is None:
             return True
         if self._topics is None:
-            ids, vectors = [], []
-            for q in self._bank.questions:
-                ids.append(q.id)
-                texts = [q.title, *sentences(q.model_answer)]
-                vectors.append(_unit(self.store.encode(texts).mean(axis=0)))
-            self._topics = (ids, np.stack(vectors))
-        ids, topics = self._topics
+            self._topics = self._topic_vectors(self._bank)
+        ids, topics, elsewhere = self._topics
         if question.id not in ids:
             return True
-        similarity = topics @ _unit(answer.mean(axis=0))
-        return similarity.max() - similarity[ids.index(question.id)] <= self.topic_margin
+        direction = _unit(answer.mean(axis=0))
+        similarity = topics @ direction
+        own = similarity[ids.index(question.id)]
+        if similarity.max() - own > self.topic_margin:
+            return False
+        return not len(elsewhere) or (elsewhere @ direction).max() - own <= self.elsewhere_margin
+
+    def _topic_vectors(self, bank: Bank) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """Each question's topic (its title and model answer) and each elsewhere subject's, as the
+        mean direction of their sentences."""
+
+        def topic(texts: list[str]) -> np.ndarray:
+            return _unit(self.store.encode(texts).mean(axis=0))
+
+        ids = [q.id for q in bank.questions]
+        questions = np.stack([topic([q.title, *sentences(q.model_answer)]) for q in bank.questions])
+        elsewhere = [topic(sentences(e.text) or [e.text]) for e in bank.elsewhere]
+        return ids, questions, np.stack(elsewhere) if elsewhere else np.zeros((0, questions.shape[1]))
 
     def warm(self, heard: Heard) -> None:
         """Embed the answer's stretches now, into the encoder's cache (which is thread-safe)."""

@@ -108,11 +108,21 @@ class BankInfo(_Strict):
     stack: list[str] = Field(default_factory=list)
 
 
+class Elsewhere(_Strict):
+    """A subject near the bank's that none of its questions asks about (Celery, password hashing,
+    Django forms): an answer closer to one of these than to its question earns no credit for
+    resemblance (questions/meaning.py), only for what it says in the question's own words."""
+
+    topic: str = Field(min_length=1)
+    text: str = Field(min_length=1, description="The subject explained as a candidate would, 2-3 sentences.")
+
+
 class Bank(_Strict):
     """A named, versioned set of questions."""
 
     bank: BankInfo
     questions: list[Question] = Field(min_length=1)
+    elsewhere: list[Elsewhere] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _unique_questions(self) -> Bank:

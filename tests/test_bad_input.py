@@ -48,6 +48,11 @@ BAD_BANKS: dict[str, tuple[bytes, tuple[str, ...], int | None]] = {
         14,
     ),
     "duplicate-ids": ((GOOD_HEAD + GOOD_Q + GOOD_C + "\n" + GOOD_Q + GOOD_C).encode(), ("duplicate",), None),
+    "elsewhere-without-text": (
+        (GOOD_HEAD + GOOD_Q + GOOD_C + '\n[[elsewhere]]\ntopic = "Celery"\n').encode(),
+        ("elsewhere.0.text", "required"),
+        16,
+    ),
     "questions-not-a-list": ((GOOD_HEAD + 'questions = "all of them"\n').encode(), ("questions",), 6),
 }
 
