@@ -8,6 +8,8 @@ targets stays visible.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import pytest
 
 from questions.evaluation import Figures, evaluate, load_answers
@@ -85,16 +87,17 @@ def test_third_blind_set_meets_the_targets_since_tuning(full_matcher: Matcher) -
 def test_near_subject_answers_hold_their_measured_level(full_matcher: Matcher) -> None:
     """offtopic2, written blind: near misses (another stack's version, often without naming it;
     a neighbouring topic) and strong answers that compare with other stacks. Measured once as
-    written: off-topic 0.430 before the stack check, 0.265 with it (BENCHMARKS.md)."""
+    written: off-topic 0.430 before the stack check, 0.265 with it (BENCHMARKS.md); 0.119 since
+    the elsewhere subjects."""
     figures = evaluate(full_matcher, load_answers(DATA / "answers_offtopic2.jsonl"))
     assert figures.strong_coverage >= 0.95
     assert figures.paraphrase_coverage >= 0.85
-    assert figures.off_topic_coverage <= 0.30
+    assert figures.off_topic_coverage <= 0.13
     # offtopic3, blind too: another stack's answer, named in half of them only through its APIs.
-    # As written: 0.518 without the stack check, 0.274 with it (BENCHMARKS.md).
+    # As written: 0.518 without the stack check, 0.274 with it (BENCHMARKS.md); 0.235 now.
     figures = evaluate(full_matcher, load_answers(DATA / "answers_offtopic3.jsonl"))
     assert figures.strong_coverage >= 0.95
-    assert figures.off_topic_coverage <= 0.30
+    assert figures.off_topic_coverage <= 0.25
 
 
 @pytest.mark.slow
@@ -129,24 +132,39 @@ def test_later_red_flag_sets_hold_their_level(bank: Bank) -> None:
         assert figures.false_red_flags <= false, name
 
 
+class Level(NamedTuple):
+    paraphrase: float
+    ranks_first: float
+    false_red_flags: float
+    off_topic: float
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    ("name", "off_topic"),
+    ("name", "level"),
     [
-        # as written: strong 0.984, paraphrase 0.829, ranks first 1.0, false 0, off-topic 0.095
-        ("holdout2", 0.10),
-        # as written: 0.975 / 0.865 / 1.0 / false 0 / off-topic 0.102
-        ("holdout3", 0.11),
+        # As written: strong 0.984, paraphrase 0.829, ranks first 1.0, false 0, off-topic 0.095;
+        # 0.025 since the Django fix (found on this set) and the elsewhere subjects.
+        ("holdout2", Level(0.80, 0.97, 0.03, 0.04)),
+        # As written: 0.975 / 0.865 / 1.0 / false 0 / off-topic 0.102; 0.038 since the same.
+        ("holdout3", Level(0.80, 0.97, 0.03, 0.05)),
+        # Blind; as written 0.973 / 0.795 / 0.95 / 0.02 / off-topic 0.110; 0.082 with the elsewhere
+        # subjects (chosen before it was read).
+        ("holdout4", Level(0.78, 0.95, 0.03, 0.09)),
+        # Blind, measured once with the elsewhere subjects: 1.0 / 0.839 / 0.95 / 0.031 / 0.114
+        # (0.129 without them); two of its three off-topic answers per question are same-stack
+        # neighbours, and four of those raise a red flag.
+        ("holdout5", Level(0.82, 0.95, 0.035, 0.12)),
     ],
 )
-def test_later_holdouts_hold_their_measured_level(full_matcher: Matcher, name: str, off_topic: float) -> None:
-    """Written blind and not tuned on; their off-topic answers are on a neighbouring subject."""
+def test_later_holdouts_hold_their_measured_level(full_matcher: Matcher, name: str, level: Level) -> None:
+    """Written blind; their off-topic answers are on a neighbouring subject."""
     figures = evaluate(full_matcher, load_answers(DATA / f"answers_{name}.jsonl"))
     assert figures.strong_coverage >= 0.95
-    assert figures.paraphrase_coverage >= 0.80
-    assert figures.own_answer_ranks_first >= 0.97
-    assert figures.false_red_flags <= 0.03
-    assert figures.off_topic_coverage <= off_topic
+    assert figures.paraphrase_coverage >= level.paraphrase
+    assert figures.own_answer_ranks_first >= level.ranks_first
+    assert figures.false_red_flags <= level.false_red_flags
+    assert figures.off_topic_coverage <= level.off_topic
 
 
 def test_every_model_answer_covers_its_question_without_red_flags(matcher: Matcher, bank: Bank) -> None:
