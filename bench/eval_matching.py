@@ -38,6 +38,7 @@ SETS = {
     "holdout3": "answers_holdout3.jsonl",
     "holdout4": "answers_holdout4.jsonl",
     "holdout5": "answers_holdout5.jsonl",
+    "holdout6": "answers_holdout6.jsonl",
     "holdout": "answers_holdout.jsonl",
 }
 TARGETS = (
