@@ -31,7 +31,7 @@ _ANY_CASE = {
     "Ruby": r"ruby|ruby\s+on\s+rails|active\s*record|sidekiq",
     "Django": r"django",
     "Flask": r"flask",
-    "C#": r"c\s*(?:#|sharp)|asp\s*(?:dot\s*)?net|\.net|dot\s*net",
+    "C#": r"c\s*(?:#|sharp)|asp\s*(?:dot\s*|\.)?net|\.net|dot\s*net",
     "PHP": r"php|laravel|symfony",
     "Kotlin": r"kotlin",
     "Elixir": r"elixir|erlang",
@@ -45,13 +45,17 @@ _UNDERSCORE = r"\s*(?:underscore\s*|_)"
 # What people of another stack say without naming it: its own API and file names.
 _APIS = {
     "Java": r"auto\s*wired|(?:get|post|request)\s*mapping|rest\s*controller|jpa|lombok|json\s*ignore"
-    r"|completable\s*future|executor\s*service|reentrant\s*lock",
+    r"|completable\s*future|executor\s*service|reentrant\s*lock|response\s*entity",
     "C#": rf"program{_DOT}cs|add\s*(?:scoped|transient|singleton)|i\s*service\s*collection"
     r"|entity\s*framework",
     "JavaScript": rf"express{_DOT}router|app{_DOT}use|req{_DOT}(?:params|query|body)|res{_DOT}(?:json|send)"
-    rf"|promise{_DOT}all|mongoose|prisma|type\s*orm|sequelize|npm|package{_DOT}json",
-    "Go": rf"sync{_DOT}mutex|wait\s*group|go\s+func",
-    "Rust": r"serde|axum|actix",
+    rf"|promise{_DOT}(?:all|race|resolve|reject)|mongoose|prisma|type\s*orm|sequelize|npm|package{_DOT}json"
+    rf"|micro\s*tasks?|{_DOT}then\b|console{_DOT}log|process{_DOT}next\s*tick|set\s*immediate"
+    rf"|module{_DOT}exports",
+    "Go": rf"sync{_DOT}mutex|wait\s*group|go\s+func|gin{_DOT}(?:context|default|engine)|should\s*bind"
+    r"|err\s*(?:!=|not\s+equals?|is\s+not)\s*nil|http{_DOT}handle\s*func|struct\s+tags?",
+    "Rust": r"serde|axum|actix|async\s+fn|impl\s+future|cargo|borrow\s+checker|wakers?"
+    r"|(?:::|colon\s+colon)\s*pending",
     "Kotlin": rf"suspend\s+fun|dispatchers{_DOT}io",
     "Elixir": r"gen\s*server",
     "Django": rf"model\s*serializers?|start\s*app|(?:manage|urls|views){_DOT}py|installed{_UNDERSCORE}apps"
@@ -61,11 +65,13 @@ _APIS = {
 }
 _CAPITALISED = {
     "Go": r"Go",
-    "JavaScript": r"Node|Express|React|Angular|Vue|setTimeout|setInterval|Injectable",
+    "JavaScript": r"Node|Express|React|Angular|Vue|setTimeout|setInterval|Injectable|Promises?",
     "Java": r"Spring|Quarkus|Micronaut|PathVariable|RequestParam",
     "Ruby": r"Rails",
     "Rust": r"Rust",
     "Swift": r"Swift",
+    "C#": r"From(?:Route|Header|Query|Body|Services)|Map(?:Get|Post|Put|Delete|Group)|AsParameters"
+    r"|IActionResult|DbContext",
 }
 _PATTERNS = [
     *(

@@ -33,6 +33,13 @@ EXPRESS = (
         ("Group the views in a blueprint and register it with a url underscore prefix.", ["Flask"]),
         ("Then app dot use mounts it under slash api.", ["JavaScript"]),
         ("The path variable and the query string each declare their source.", []),
+        # ... or its written name, dots and all, and its idioms when it never names itself.
+        ("On ASP.NET Core the binder fills it.", ["C#"]),
+        ("The handler takes a parameter marked FromHeader and another marked FromQuery.", ["C#"]),
+        ("It returns Poll colon colon Pending and stores the waker.", ["Rust"]),
+        ("The callback waits in the microtask queue, then dot then runs it.", ["JavaScript"]),
+        ("Bind it with c dot ShouldBindJSON and check if err not equal nil.", ["Go"]),
+        ("I promise the async function returns a request body from the query.", []),
     ],
 )
 def test_other_stacks_are_named_only_when_the_answer_talks_in_them(text: str, named: list[str]) -> None:
