@@ -71,6 +71,25 @@ class Judgement(BaseModel):
     # The other language or framework the answer is about ("Java"), when it names one and not the
     # bank's own stack: then nothing is covered (questions/stack.py). None: about this stack.
     other_stack: str | None = None
+    # The answer, read as a whole, is about another subject than the question (questions/subject.py):
+    # then nothing is covered and no flag raised; ``off_topic_cues`` holds the words that weighed most.
+    off_topic: bool = False
+    off_topic_cues: list[str] = Field(default_factory=list)
+
+    def nothing_counts_note(self) -> str:
+        """Why nothing was covered, when the answer is about another stack or subject; else ''."""
+        return self.other_stack_note() or self.off_topic_note()
+
+    def off_topic_note(self) -> str:
+        """Why nothing was covered, when the answer reads as about another subject; else ''."""
+        if not self.off_topic:
+            return ""
+        said = ", ".join(f"\u201c{w}\u201d" for w in self.off_topic_cues)
+        return (
+            "This answer reads as about another subject than the question"
+            + (f" (words such as {said})" if said else "")
+            + ", so none of its points count."
+        )
 
     def other_stack_note(self) -> str:
         """Why nothing was covered, when the answer is about another stack; else ''."""

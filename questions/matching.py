@@ -18,6 +18,7 @@ from questions.negation import is_rejected
 from questions.normalize import tokenize
 from questions.stack import StackCheck
 from questions.stance import StanceModel
+from questions.subject import SubjectModel
 
 
 @dataclass(frozen=True)
@@ -59,11 +60,13 @@ class Matcher:
         meaning: MeaningMatcher | None = None,
         stance: StanceModel | None = None,
         misconception: MisconceptionModel | None = None,
+        subject: SubjectModel | None = None,
     ) -> None:
         self.bank = bank
         self.meaning = meaning
         self.stance = stance
         self.misconception = misconception
+        self.subject = subject
         self._guarded = bank_vocabulary(bank)
         self._stack = StackCheck.of(bank)
         self._recent: OrderedDict[str, Heard] = OrderedDict()
@@ -81,11 +84,13 @@ class Matcher:
         question, concepts, red_flags = self._questions[question_id]
         heard = self._prepare(transcript)
         other_stack = self._stack.other_stack(heard, question_id)
+        cues = self._off_topic_cues(question_id, heard) if other_stack is None else None
+        elsewhere = other_stack is not None or cues is not None
         covered: list[ConceptHit] = []
         unmatched = []
         for concept in concepts:
-            # An answer about another stack earns nothing: its concepts are not searched.
-            found = _first(heard, concept.forms) if other_stack is None else None
+            # An answer about another stack or subject earns nothing: its concepts are not searched.
+            found = _first(heard, concept.forms) if not elsewhere else None
             if found is None:
                 unmatched.append(concept)
                 continue
@@ -93,7 +98,7 @@ class Matcher:
                 _hit(concept, _evidence(heard, found.first, found.last), heard_as=_heard_as(heard, found))
             )
         by_meaning = {}
-        if self.meaning is not None and unmatched and other_stack is None:
+        if self.meaning is not None and unmatched and not elsewhere:
             by_meaning = self.meaning.best(heard, question, {c.id for c in unmatched})
         missed: list[ConceptMiss] = []
         for concept in unmatched:
@@ -105,9 +110,9 @@ class Matcher:
                 missed.append(ConceptMiss(concept=concept.id, label=concept.label, weight=concept.weight))
         order = {c.id: i for i, c in enumerate(question.concepts)}
         covered.sort(key=lambda hit: order[hit.concept])
-        # What an answer about another stack claims is not a claim about this one.
-        flags, rejected = self._red_flags(heard, red_flags) if other_stack is None else ([], [])
-        if self.misconception is not None and red_flags and other_stack is None:
+        # What an answer about another stack or subject claims is not a claim about this one.
+        flags, rejected = self._red_flags(heard, red_flags) if not elsewhere else ([], [])
+        if self.misconception is not None and red_flags and not elsewhere:
             flags, rejected = self._read_whole(question.id, heard, red_flags, flags, rejected)
         total = question.total_weight
         coverage = sum(c.weight for c in covered) / total if total else 0.0
@@ -120,7 +125,15 @@ class Matcher:
             red_flags=flags,
             rejected_red_flags=rejected,
             other_stack=other_stack,
+            off_topic=cues is not None,
+            off_topic_cues=cues or [],
         )
+
+    def _off_topic_cues(self, question_id: str, heard: Heard) -> list[str] | None:
+        """The words that make the answer read as about another subject, or None when it does not."""
+        if self.subject is None or not self.subject.off_topic(question_id, heard.tokens):
+            return None
+        return self.subject.cues(question_id, heard.text, heard.tokens)
 
     def prepare(self, transcript: str) -> None:
         """Do the costly part of judging ``transcript`` ahead (embedding its sentences), e.g. on the
@@ -240,7 +253,7 @@ def _heard_as(heard: Heard, found: Found) -> list[HeardAs]:
 
 def build_matcher(bank: Bank, use_meaning: bool = True, use_learned: bool = True) -> Matcher:
     """The matcher the app and CLI use: spoken forms, plus meaning when the local model is there,
-    plus the stance and misconception models shipped with the package."""
+    plus the stance, misconception and subject models shipped with the package."""
     meaning = None
     if use_meaning:
         from questions.embedding import SentenceEncoder, encoder_available
@@ -249,4 +262,4 @@ def build_matcher(bank: Bank, use_meaning: bool = True, use_learned: bool = True
             meaning = MeaningMatcher(SentenceEncoder(), bank)
     if not use_learned:
         return Matcher(bank, meaning)
-    return Matcher(bank, meaning, StanceModel.load(), MisconceptionModel.load())
+    return Matcher(bank, meaning, StanceModel.load(), MisconceptionModel.load(), SubjectModel.load())

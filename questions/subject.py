@@ -1,0 +1,90 @@
+"""Is the answer about the question's subject at all? A reader of the whole answer's words.
+
+An answer on a neighbouring subject of the same stack (``model_validator`` asked about a field
+validator, ``app.mount`` asked about router prefixes, Celery asked how to run blocking code) says
+many of the question's own words ("classmethod", "raise ValueError", "prefix") and reads, to a
+sentence-embedding model, much like a paraphrase; an interviewer gives it nothing. Spoken forms,
+embeddings and the bank's ``elsewhere`` subjects left such answers a tenth of the points on every
+blind set. This model reads the answer's words instead: a logistic model over its word stems and
+pairs of stems (the features of ``questions/misconception.py``), with one weight per word for every
+question and one per word and question, learned from the labelled answers (``bench/train_subject.py``)
+as off-topic against every other kind (strong, paraphrase, partial, red flag, rejection). It is
+measured leave-one-set-out and on blind sets (BENCHMARKS.md).
+
+The matcher uses it for the questions it was trained on only: at ``off_topic_at`` or above the
+answer covers nothing and raises no red flag, and the judgement says so with the words that weighed
+most.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from questions.misconception import answer_features, for_question
+from questions.model_file import read_model, write_model
+from questions.normalize import Token
+
+OFF_TOPIC_AT = 0.3  # chosen leave-one-set-out on the sets before holdout6 (BENCHMARKS.md)
+MODEL_PATH = Path(__file__).with_name("subject_model.json")
+CUES = 3  # words named in the judgement as the reason
+
+
+@dataclass(frozen=True)
+class SubjectModel:
+    """Feature weights of a logistic model: P(the answer is about another subject | its words)."""
+
+    weights: dict[str, float]
+    questions: frozenset[str]  # the questions it was trained on; it says nothing about others
+    off_topic_at: float = OFF_TOPIC_AT
+
+    def probability(self, question_id: str, tokens: list[Token]) -> float | None:
+        if question_id not in self.questions:
+            return None
+        features = for_question(question_id, answer_features(tokens))
+        return _sigmoid(sum(self.weights.get(f, 0.0) for f in features))
+
+    def off_topic(self, question_id: str, tokens: list[Token]) -> bool:
+        p = self.probability(question_id, tokens)
+        return p is not None and p >= self.off_topic_at
+
+    def cues(self, question_id: str, text: str, tokens: list[Token]) -> list[str]:
+        """The words of ``text`` (as said) that weigh most toward another subject, heaviest first."""
+        weight: dict[str, float] = {}
+        said: dict[str, str] = {}
+        for t in tokens:
+            if t.is_stop or t.stem in weight:
+                continue
+            weight[t.stem] = self.weights.get(f"g:{t.stem}", 0.0) + self.weights.get(
+                f"{question_id}:{t.stem}", 0.0
+            )
+            said[t.stem] = text[t.start : t.end]
+        heaviest = sorted((s for s in weight if weight[s] > 0), key=weight.__getitem__, reverse=True)
+        return [said[s] for s in heaviest[:CUES]]
+
+    @classmethod
+    def load(cls, path: Path = MODEL_PATH) -> SubjectModel | None:
+        """The model shipped with the package; None if it is missing or unreadable (not used)."""
+        data = read_model(path)
+        try:
+            return cls(
+                {str(k): float(v) for k, v in data["weights"].items()},
+                frozenset(map(str, data["questions"])),
+                float(data["off_topic_at"]),
+            )
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None
+
+    def save(self, path: Path, about: dict) -> None:
+        body = {
+            "about": about,
+            "questions": sorted(self.questions),
+            "off_topic_at": self.off_topic_at,
+            "weights": dict(sorted(self.weights.items())),
+        }
+        write_model(path, body)
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
