@@ -145,8 +145,8 @@ def _markdown_judgement(attempt: AttemptRecord) -> list[str]:
     if j is None:
         return []
     out: list[str] = []
-    if j.other_stack:
-        out += ["", f"_{_md(j.other_stack_note())}_"]
+    if j.nothing_counts_note():
+        out += ["", f"_{_md(j.nothing_counts_note())}_"]
     if j.covered:
         out += ["", "### Covered", ""]
         for hit in j.covered:
@@ -227,8 +227,8 @@ def _item(kind: str, tag: str, label: str, evidence: str | None = None, extra: s
 def _html_attempt(number: int, attempt: AttemptRecord) -> str:
     parts = [f"<section><h2>{number}. {_e(attempt.question_title)}</h2>", _dl(_attempt_facts(attempt))]
     j = attempt.judgement
-    if j is not None and j.other_stack:
-        parts.append(f"<p><em>{_e(j.other_stack_note())}</em></p>")
+    if j is not None and j.nothing_counts_note():
+        parts.append(f"<p><em>{_e(j.nothing_counts_note())}</em></p>")
     if j is not None:
         groups = [
             (

@@ -72,9 +72,8 @@ class Judgement(BaseModel):
     # bank's own stack: then nothing is covered (questions/stack.py). None: about this stack.
     other_stack: str | None = None
     # The answer, read as a whole, is about another subject than the question (questions/subject.py):
-    # then nothing is covered and no flag raised; ``off_topic_cues`` holds the words that weighed most.
+    # then nothing is covered and no flag raised.
     off_topic: bool = False
-    off_topic_cues: list[str] = Field(default_factory=list)
 
     def nothing_counts_note(self) -> str:
         """Why nothing was covered, when the answer is about another stack or subject; else ''."""
@@ -84,11 +83,9 @@ class Judgement(BaseModel):
         """Why nothing was covered, when the answer reads as about another subject; else ''."""
         if not self.off_topic:
             return ""
-        said = ", ".join(f"\u201c{w}\u201d" for w in self.off_topic_cues)
         return (
-            "This answer reads as about another subject than the question"
-            + (f" (words such as {said})" if said else "")
-            + ", so none of its points count."
+            "This answer reads as about a different subject from the question, so none of its points"
+            " count. If you meant to answer it, say what the question asks about in its own terms."
         )
 
     def other_stack_note(self) -> str:

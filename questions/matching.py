@@ -84,8 +84,9 @@ class Matcher:
         question, concepts, red_flags = self._questions[question_id]
         heard = self._prepare(transcript)
         other_stack = self._stack.other_stack(heard, question_id)
-        cues = self._off_topic_cues(question_id, heard) if other_stack is None else None
-        elsewhere = other_stack is not None or cues is not None
+        off_topic = other_stack is None and self.subject is not None
+        off_topic = off_topic and self.subject.off_topic(question_id, heard.tokens)
+        elsewhere = other_stack is not None or off_topic
         covered: list[ConceptHit] = []
         unmatched = []
         for concept in concepts:
@@ -125,15 +126,8 @@ class Matcher:
             red_flags=flags,
             rejected_red_flags=rejected,
             other_stack=other_stack,
-            off_topic=cues is not None,
-            off_topic_cues=cues or [],
+            off_topic=off_topic,
         )
-
-    def _off_topic_cues(self, question_id: str, heard: Heard) -> list[str] | None:
-        """The words that make the answer read as about another subject, or None when it does not."""
-        if self.subject is None or not self.subject.off_topic(question_id, heard.tokens):
-            return None
-        return self.subject.cues(question_id, heard.text, heard.tokens)
 
     def prepare(self, transcript: str) -> None:
         """Do the costly part of judging ``transcript`` ahead (embedding its sentences), e.g. on the

@@ -12,8 +12,9 @@ as off-topic against every other kind (strong, paraphrase, partial, red flag, re
 measured leave-one-set-out and on blind sets (BENCHMARKS.md).
 
 The matcher uses it for the questions it was trained on only: at ``off_topic_at`` or above the
-answer covers nothing and raises no red flag, and the judgement says so with the words that weighed
-most.
+answer covers nothing and raises no red flag, and the judgement says so (``off_topic``). It cannot
+say which words: its weights are spread thin over many words, and what it misses in an off-topic
+answer (the question's own words) weighs as much as what it finds.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from questions.normalize import Token
 
 OFF_TOPIC_AT = 0.3  # chosen leave-one-set-out on the sets before holdout6 (BENCHMARKS.md)
 MODEL_PATH = Path(__file__).with_name("subject_model.json")
-CUES = 3  # words named in the judgement as the reason
 
 
 @dataclass(frozen=True)
@@ -48,20 +48,6 @@ class SubjectModel:
     def off_topic(self, question_id: str, tokens: list[Token]) -> bool:
         p = self.probability(question_id, tokens)
         return p is not None and p >= self.off_topic_at
-
-    def cues(self, question_id: str, text: str, tokens: list[Token]) -> list[str]:
-        """The words of ``text`` (as said) that weigh most toward another subject, heaviest first."""
-        weight: dict[str, float] = {}
-        said: dict[str, str] = {}
-        for t in tokens:
-            if t.is_stop or t.stem in weight:
-                continue
-            weight[t.stem] = self.weights.get(f"g:{t.stem}", 0.0) + self.weights.get(
-                f"{question_id}:{t.stem}", 0.0
-            )
-            said[t.stem] = text[t.start : t.end]
-        heaviest = sorted((s for s in weight if weight[s] > 0), key=weight.__getitem__, reverse=True)
-        return [said[s] for s in heaviest[:CUES]]
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> SubjectModel | None:

@@ -41,7 +41,7 @@ def test_score_json_has_the_contract_fields_and_true_evidence() -> None:
     result = json.loads(done.stdout)
     assert {"question", "transcript", "coverage", "covered", "missed", "red_flags"} <= result.keys()
     assert result["question"] == "include-router" and result["transcript"] == text
-    assert result["other_stack"] is None
+    assert result["other_stack"] is None and result["off_topic"] is False
     assert 0.5 <= result["coverage"] <= 1
     assert result["red_flags"] == []
     for hit in result["covered"]:
@@ -58,6 +58,19 @@ def test_score_names_the_other_stack_an_answer_is_about() -> None:
     assert result["other_stack"] == "Flask" and result["coverage"] == 0
     human = _run("score", "--question", "include-router", "--text", text)
     assert "[other stack]" in human.stdout and "Flask" in human.stdout
+
+
+def test_score_says_when_an_answer_is_about_another_subject() -> None:
+    text = (
+        "I'd put it on a task queue. With Celery you decorate the function with app dot task, call delay"
+        " from the handler, and a worker process picks it up from Redis, so the request returns at once."
+    )
+    done = _run("score", "--question", "blocking-code-in-async", "--text", text, "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["off_topic"] is True and result["other_stack"] is None and result["coverage"] == 0
+    human = _run("score", "--question", "blocking-code-in-async", "--text", text)
+    assert "[off topic]" in human.stdout and "different subject" in human.stdout
 
 
 def test_score_reads_a_transcript_file_and_prints_for_a_person(tmp_path: Path) -> None:

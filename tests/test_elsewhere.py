@@ -24,7 +24,8 @@ OFFLOADING = (
 
 @pytest.fixture(scope="module")
 def full_matcher(bank: Bank) -> Matcher:
-    matcher = build_matcher(bank)
+    # Without the learned readers: the off-topic one (tests/test_subject.py) would hide this gate.
+    matcher = build_matcher(bank, use_learned=False)
     assert matcher.meaning is not None, "the sentence model must be installed for these tests"
     return matcher
 
@@ -42,7 +43,7 @@ def test_an_answer_on_a_subject_the_bank_does_not_ask_earns_nothing_by_resemblan
     judged = full_matcher.judge("hide-password-hash", PASSWORD_STORAGE)
     assert judged.coverage == 0, judged.covered
     # The same answer, judged by a bank that lists nothing elsewhere, earns a point by resemblance.
-    bare = build_matcher(bank.model_copy(update={"elsewhere": []}))
+    bare = build_matcher(bank.model_copy(update={"elsewhere": []}), use_learned=False)
     assert [c.match for c in bare.judge("hide-password-hash", PASSWORD_STORAGE).covered] == ["meaning"]
 
 

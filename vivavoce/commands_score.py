@@ -102,6 +102,8 @@ def _human(result: dict) -> str:
     out = [f"{judged.question}: coverage {judged.coverage:.0%}"]
     if judged.other_stack:
         out.append(f"  [other stack] {judged.other_stack_note()}")
+    elif judged.off_topic:
+        out.append(f"  [off topic] {judged.off_topic_note()}")
     for hit in judged.covered:
         heard = "".join(f" (heard '{h.heard}' as '{h.as_}')" for h in hit.heard_as)
         out.append(f'  [covered] {hit.label}\n            "{hit.evidence.text}"{heard}')

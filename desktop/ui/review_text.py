@@ -64,6 +64,8 @@ def points_html(judgement: Judgement) -> str:
     if judgement.other_stack:
         other, note = escape(judgement.other_stack), escape(judgement.other_stack_note())
         lines.append(f"<p>⊘ <b>about {other}</b> — {note}</p>")
+    elif judgement.off_topic:
+        lines.append(f"<p>⊘ <b>off topic</b> — {escape(judgement.off_topic_note())}</p>")
     for hit in judgement.covered:
         how = "said in other words" if hit.match == "meaning" else "said in words"
         lines.append(

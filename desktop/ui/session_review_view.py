@@ -70,6 +70,8 @@ def attempt_line(number: int, attempt: AttemptRecord) -> str:
         parts.append(f"{round(attempt.judgement.coverage * 100)}% covered")
         if attempt.judgement.other_stack:
             parts.append(f"⊘ about {attempt.judgement.other_stack}")
+        elif attempt.judgement.off_topic:
+            parts.append("⊘ off topic")
         flags = len(attempt.judgement.red_flags)
         parts.append(f"⚠ {flags} red flag{'s' if flags != 1 else ''}" if flags else "no red flags")
     else:
