@@ -60,7 +60,7 @@ _APIS = {
     "Elixir": r"gen\s*server",
     "Django": rf"model\s*serializers?|start\s*app|(?:manage|urls|views){_DOT}py|installed{_UNDERSCORE}apps"
     rf"|query\s*sets?|(?:select|prefetch){_UNDERSCORE}related",
-    "Flask": rf"blueprints?|register{_UNDERSCORE}blueprint|url{_UNDERSCORE}prefix",
+    "Flask": rf"register{_UNDERSCORE}blueprint|url{_UNDERSCORE}prefix",
     "SQL": r"create\s+table|alter\s+table|select\s+(?:\w+\s+)?for\s+update",
 }
 _CAPITALISED = {
@@ -70,6 +70,7 @@ _CAPITALISED = {
     "Ruby": r"Rails",
     "Rust": r"Rust",
     "Swift": r"Swift",
+    "Flask": r"Blueprints?",  # lower case, a blueprint is any plan
     "C#": r"From(?:Route|Header|Query|Body|Services)|Map(?:Get|Post|Put|Delete|Group)|AsParameters"
     r"|IActionResult|DbContext",
 }
