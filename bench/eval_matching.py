@@ -58,6 +58,7 @@ def main() -> int:
     parser.add_argument("--bank-margin", type=float, default=None)
     parser.add_argument("--topic-margin", type=float, default=None, help="1 turns the topic gate off")
     parser.add_argument("--no-elsewhere", action="store_true", help="ignore the bank's elsewhere subjects")
+    parser.add_argument("--elsewhere-margin", type=float, default=None)
     args = parser.parse_args()
     bank = load_bank(args.bank or builtin_bank_path())
     if args.no_elsewhere:
@@ -71,6 +72,8 @@ def main() -> int:
         matcher.meaning.bank_margin = args.bank_margin
     if args.topic_margin is not None and matcher.meaning is not None:
         matcher.meaning.topic_margin = args.topic_margin
+    if args.elsewhere_margin is not None and matcher.meaning is not None:
+        matcher.meaning.elsewhere_margin = args.elsewhere_margin
     names = list(SETS) if args.set == "all" else [args.set]
     for name in names:
         answers = load_answers(ROOT / "tests" / "data" / SETS[name])
