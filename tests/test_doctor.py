@@ -15,7 +15,8 @@ from vivavoce.cli import main
 ROOT = Path(__file__).resolve().parents[1]
 CHECK_NAMES = (
     "data folder", "settings", "history database", "speech model", "sentence model", "red-flag models",
-    "speech engine", "microphone", "audio files (libsndfile)", "Qt system libraries", "fonts",
+    "off-topic model", "speech engine", "microphone", "audio files (libsndfile)", "Qt system libraries",
+    "fonts",
 )  # fmt: skip
 
 # Runs the command in a fresh interpreter, then reports whether Qt got imported along the way.
@@ -147,3 +148,14 @@ def test_a_missing_red_flag_model_is_a_warning_naming_it(data: Path, capsys, mon
     flagged = checks["red-flag models"]
     assert flagged["status"] == "warning" and "misconception_model.json" in flagged["detail"]
     assert "stance_model.json" not in flagged["detail"] and flagged["fix"]
+
+
+def test_a_missing_off_topic_model_is_a_warning_naming_it(data: Path, capsys, monkeypatch) -> None:
+    from questions.subject import SubjectModel
+
+    monkeypatch.setattr(SubjectModel, "load", classmethod(lambda cls, path=None: None))
+    code, checks = _doctor(capsys)
+    assert code == 0  # a warning: answers are still judged
+    flagged = checks["off-topic model"]
+    assert flagged["status"] == "warning" and "subject_model.json" in flagged["detail"] and flagged["fix"]
+    assert checks["red-flag models"]["status"] == "ok"

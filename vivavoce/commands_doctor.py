@@ -186,6 +186,19 @@ def check_judging_models(ctx: DoctorContext) -> Check:
     return Check(name="red-flag models", status="ok", detail=f"{STANCE.name}, {MISCONCEPTION.name}")
 
 
+def check_subject_model(ctx: DoctorContext) -> Check:
+    from questions.subject import MODEL_PATH, SubjectModel
+
+    if SubjectModel.load() is None:
+        return Check(
+            name="off-topic model",
+            status="warning",
+            detail=f"{MODEL_PATH.name} missing or unreadable: an answer on another subject is not recognised",
+            fix="reinstall Viva Voce (pip install -e . and scripts/bootstrap.sh, or a fresh build)",
+        )
+    return Check(name="off-topic model", status="ok", detail=MODEL_PATH.name)
+
+
 CHECKS: tuple[Callable[[DoctorContext], Check], ...] = (
     check_data_folder,
     check_settings,
@@ -193,6 +206,7 @@ CHECKS: tuple[Callable[[DoctorContext], Check], ...] = (
     check_speech_model,
     check_sentence_model,
     check_judging_models,
+    check_subject_model,
     check_speech_engine,
     check_microphone,
     check_sound_files,

@@ -69,6 +69,8 @@ def run() -> dict:
         raise SelfTestFailed(f"the red-flag stance model questions/stance_model.json is missing. {reinstall}")
     if matcher.misconception is None:
         raise SelfTestFailed(f"the red-flag model questions/misconception_model.json is missing. {reinstall}")
+    if matcher.subject is None:
+        raise SelfTestFailed(f"the off-topic model questions/subject_model.json is missing. {reinstall}")
     encoder = matcher.meaning.encoder
     _step("load_sentence_model", f"Reinstall it: {INSTALL_HINT}", encoder.load, timings)
 
