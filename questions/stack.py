@@ -54,7 +54,8 @@ _APIS = {
     rf"|module{_DOT}exports",
     "Go": rf"sync{_DOT}mutex|wait\s*group|go\s+func|gin{_DOT}(?:context|default|engine)|should\s*bind"
     r"|err\s*(?:!=|not\s+equals?|is\s+not)\s*nil|http{_DOT}handle\s*func|struct\s+tags?",
-    "Rust": r"serde|axum|actix|async\s+fn|impl\s+future|cargo|borrow\s+checker|wakers?"
+    # Not "cargo": Whisper hears it in plain speech.
+    "Rust": r"serde|axum|actix|async\s+fn|impl\s+future|borrow\s+checker|wakers?"
     r"|(?:::|colon\s+colon)\s*pending",
     "Kotlin": rf"suspend\s+fun|dispatchers{_DOT}io",
     "Elixir": r"gen\s*server",
