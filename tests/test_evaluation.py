@@ -152,8 +152,9 @@ class Level(NamedTuple):
         # As written: 0.975 / 0.865 / 1.0 / false 0 / off-topic 0.102; 0.038 since the same.
         ("holdout3", Level(0.80, 0.97, 0.03, 0.02)),
         # Blind; as written 0.973 / 0.795 / 0.95 / 0.02 / off-topic 0.110; 0.082 with the elsewhere
-        # subjects (chosen before it was read).
-        ("holdout4", Level(0.78, 0.95, 0.03, 0.02)),
+        # subjects (chosen before it was read). Ranks first 1.0 since "router get" left the APIRouter
+        # question's forms (it credited only the other router questions' answers).
+        ("holdout4", Level(0.78, 0.97, 0.03, 0.02)),
         # Blind, measured once with the elsewhere subjects: 1.0 / 0.839 / 0.95 / 0.031 / 0.114
         # (0.129 without them); two of its three off-topic answers per question are same-stack
         # neighbours, and four of those raised a red flag (none since the off-topic reader).
