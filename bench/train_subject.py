@@ -26,7 +26,7 @@ from questions.evaluation import RED_FLAG_KINDS, load_answers  # noqa: E402
 from questions.loader import builtin_bank_path, load_bank  # noqa: E402
 from questions.matching import Matcher  # noqa: E402
 from questions.misconception import answer_features, for_question  # noqa: E402
-from questions.subject import MODEL_PATH, OFF_TOPIC_AT, SubjectModel, _sigmoid  # noqa: E402
+from questions.subject import MODEL_PATH, OFF_TOPIC_AT, SubjectModel  # noqa: E402
 
 ON_TOPIC_KINDS = ("strong", "paraphrase", "partial")
 
@@ -58,7 +58,7 @@ def train(data: list[Example], off_topic_at: float) -> SubjectModel:
 
 
 def called_off(model: SubjectModel, e: Example) -> bool:
-    return _sigmoid(sum(model.weights.get(f, 0.0) for f in e.features)) >= model.off_topic_at
+    return logistic.sigmoid(sum(model.weights.get(f, 0.0) for f in e.features)) >= model.off_topic_at
 
 
 def main() -> int:

@@ -4,11 +4,18 @@ tests. numpy only; rows are sets of feature names."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 L2 = 1.0
 EPOCHS = 300
 RATE = 0.5
+
+
+def sigmoid(z: float) -> float:
+    """The logistic function, clamped so that no weight sum overflows."""
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
 def fit(rows: list[set[str]], labels: list[bool], smallest: float = 1e-3) -> dict[str, float]:

@@ -16,11 +16,11 @@ The matcher uses it two ways, for the questions it was trained on only:
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from questions.model_file import read_model, write_model
+from questions.logistic import sigmoid
+from questions.model_file import read_question_model, write_question_model
 from questions.negation import REJECTION_CUES
 from questions.normalize import Token, tokenize
 
@@ -77,7 +77,7 @@ class MisconceptionModel:
     def probability(self, question_id: str, tokens: list[Token]) -> float | None:
         if question_id not in self.questions:
             return None
-        return _sigmoid(self._score(for_question(question_id, answer_features(tokens))))
+        return sigmoid(self._score(for_question(question_id, answer_features(tokens))))
 
     def strongest_clause(self, question_id: str, tokens: list[Token]) -> int | None:
         """The sentence whose own words weigh most toward the misconception: the evidence shown."""
@@ -97,27 +97,10 @@ class MisconceptionModel:
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> MisconceptionModel | None:
         """The model shipped with the package; None if it is missing or unreadable (rules alone)."""
-        data = read_model(path)
-        try:
-            return cls(
-                {str(k): float(v) for k, v in data["weights"].items()},
-                frozenset(map(str, data["questions"])),
-                float(data["raise_at"]),
-                float(data["veto_below"]),
-            )
-        except (KeyError, TypeError, ValueError, AttributeError):
-            return None
+        read = read_question_model(path, "raise_at", "veto_below")
+        return None if read is None else cls(read[0], read[1], *read[2])
 
     def save(self, path: Path, about: dict) -> None:
-        body = {
-            "about": about,
-            "questions": sorted(self.questions),
-            "raise_at": self.raise_at,
-            "veto_below": self.veto_below,
-            "weights": dict(sorted(self.weights.items())),
-        }
-        write_model(path, body)
-
-
-def _sigmoid(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        write_question_model(
+            path, about, self.questions, self.weights, raise_at=self.raise_at, veto_below=self.veto_below
+        )

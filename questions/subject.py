@@ -19,12 +19,12 @@ answer (the question's own words) weighs as much as what it finds.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from questions.logistic import sigmoid
 from questions.misconception import answer_features, for_question
-from questions.model_file import read_model, write_model
+from questions.model_file import read_question_model, write_question_model
 from questions.normalize import Token
 
 OFF_TOPIC_AT = 0.3  # chosen leave-one-set-out on the sets before holdout6 (BENCHMARKS.md)
@@ -43,7 +43,7 @@ class SubjectModel:
         if question_id not in self.questions:
             return None
         features = for_question(question_id, answer_features(tokens))
-        return _sigmoid(sum(self.weights.get(f, 0.0) for f in features))
+        return sigmoid(sum(self.weights.get(f, 0.0) for f in features))
 
     def off_topic(self, question_id: str, tokens: list[Token]) -> bool:
         p = self.probability(question_id, tokens)
@@ -52,25 +52,8 @@ class SubjectModel:
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> SubjectModel | None:
         """The model shipped with the package; None if it is missing or unreadable (not used)."""
-        data = read_model(path)
-        try:
-            return cls(
-                {str(k): float(v) for k, v in data["weights"].items()},
-                frozenset(map(str, data["questions"])),
-                float(data["off_topic_at"]),
-            )
-        except (KeyError, TypeError, ValueError, AttributeError):
-            return None
+        read = read_question_model(path, "off_topic_at")
+        return None if read is None else cls(read[0], read[1], *read[2])
 
     def save(self, path: Path, about: dict) -> None:
-        body = {
-            "about": about,
-            "questions": sorted(self.questions),
-            "off_topic_at": self.off_topic_at,
-            "weights": dict(sorted(self.weights.items())),
-        }
-        write_model(path, body)
-
-
-def _sigmoid(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        write_question_model(path, about, self.questions, self.weights, off_topic_at=self.off_topic_at)
