@@ -1,9 +1,9 @@
 """Is the answer about the question's subject at all? A reader of the whole answer's words.
 
-An answer on a neighbouring subject of the same stack (``model_validator`` asked about a field
-validator, ``app.mount`` asked about router prefixes, Celery asked how to run blocking code) says
-many of the question's own words ("classmethod", "raise ValueError", "prefix") and reads, to a
-sentence-embedding model, much like a paraphrase; an interviewer gives it nothing. Spoken forms,
+An answer on a neighbouring subject of the same stack (``app.mount`` asked about router prefixes,
+Celery asked how to run blocking code, ``asyncio.wait_for`` asked how to cancel a task) says many of
+the question's own words ("prefix", "worker process", "timeout") and reads, to a sentence-embedding
+model, much like a paraphrase; an interviewer gives it nothing. Spoken forms,
 embeddings and the bank's ``elsewhere`` subjects left such answers a tenth of the points on every
 blind set. This model reads the answer's words instead: a logistic model over its word stems and
 pairs of stems (the features of ``questions/misconception.py``), with one weight per word for every
