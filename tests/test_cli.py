@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from tests.conftest import DATA
+from tests.test_subject import NEIGHBOURS
 
 
 def _run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -18,6 +19,13 @@ def _run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[st
         timeout=120,
         input=stdin,
     )
+
+
+def _score(question: str, text: str) -> tuple[dict, str]:
+    """`score --json`'s result and the same answer's output for a person."""
+    done = _run("score", "--question", question, "--text", text, "--json")
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout), _run("score", "--question", question, "--text", text).stdout
 
 
 def test_questions_json_lists_the_built_in_bank() -> None:
@@ -52,25 +60,15 @@ def test_score_json_has_the_contract_fields_and_true_evidence() -> None:
 
 def test_score_names_the_other_stack_an_answer_is_about() -> None:
     text = "In Flask I'd register the blueprint on the app with a url prefix, and that's the router included."
-    done = _run("score", "--question", "include-router", "--text", text, "--json")
-    assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout)
+    result, human = _score("include-router", text)
     assert result["other_stack"] == "Flask" and result["coverage"] == 0
-    human = _run("score", "--question", "include-router", "--text", text)
-    assert "[other stack]" in human.stdout and "Flask" in human.stdout
+    assert "[other stack]" in human and "Flask" in human
 
 
 def test_score_says_when_an_answer_is_about_another_subject() -> None:
-    text = (
-        "I'd put it on a task queue. With Celery you decorate the function with app dot task, call delay"
-        " from the handler, and a worker process picks it up from Redis, so the request returns at once."
-    )
-    done = _run("score", "--question", "blocking-code-in-async", "--text", text, "--json")
-    assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout)
+    result, human = _score("blocking-code-in-async", NEIGHBOURS["blocking-code-in-async"])
     assert result["off_topic"] is True and result["other_stack"] is None and result["coverage"] == 0
-    human = _run("score", "--question", "blocking-code-in-async", "--text", text)
-    assert "[off topic]" in human.stdout and "different subject" in human.stdout
+    assert "[off topic]" in human and "different subject" in human
 
 
 def test_score_reads_a_transcript_file_and_prints_for_a_person(tmp_path: Path) -> None:

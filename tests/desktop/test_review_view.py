@@ -25,6 +25,7 @@ from desktop.ui.session_review_view import SessionReviewView, attempt_line, summ
 from questions.matching import Matcher
 from questions.model import Bank
 from questions.subject import SubjectModel
+from tests.test_subject import NEIGHBOURS
 
 RATE = 16000
 SECONDS = 10.0
@@ -251,12 +252,8 @@ def test_the_session_list_says_which_answer_was_about_another_stack(bank: Bank, 
 def test_an_answer_on_another_subject_says_why_it_scores_nothing(
     review: ReviewView, bank: Bank, audio_root: Path
 ) -> None:
-    celery = (
-        "I'd put it on a task queue. With Celery you decorate the function with app dot task, call delay"
-        " from the handler, and a worker process picks it up from Redis, so the request returns at once."
-    )
     matcher = Matcher(bank, subject=SubjectModel.load())
-    attempt = make_attempt(bank, matcher, "blocking-code-in-async", celery, 6)
+    attempt = make_attempt(bank, matcher, "blocking-code-in-async", NEIGHBOURS["blocking-code-in-async"], 6)
     review.show_attempt(attempt, bank.question("blocking-code-in-async"), None, audio_root)
     assert review.percent.text() == "0%"
     assert "⊘ <b>off topic</b>" in review.points.text() and "different subject" in review.points.text()
