@@ -39,6 +39,7 @@ SETS = {
     "holdout4": "answers_holdout4.jsonl",
     "holdout5": "answers_holdout5.jsonl",
     "holdout6": "answers_holdout6.jsonl",
+    "holdout7": "answers_holdout7.jsonl",
     "holdout": "answers_holdout.jsonl",
 }
 TARGETS = (
