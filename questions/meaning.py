@@ -109,7 +109,7 @@ class MeaningMatcher:
         self._examples: dict[str, dict[str, list[str]]] = {}
         self.topic_margin = TOPIC_MARGIN
         self.elsewhere_margin = ELSEWHERE_MARGIN
-        self._topics: tuple[list[str], np.ndarray, np.ndarray] | None = None
+        self._topics: tuple[list[str], np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def best(self, heard: Heard, question: Question, wanted: set[str]) -> dict[str, tuple[float, Unit]]:
         """For each wanted concept said in other words: (similarity, the stretch that says it).
@@ -148,27 +148,38 @@ class MeaningMatcher:
             return True
         if self._topics is None:
             self._topics = self._topic_vectors(self._bank)
-        ids, topics, elsewhere = self._topics
+        ids, topics, plain, elsewhere = self._topics
         if question.id not in ids:
             return True
         direction = _unit(answer.mean(axis=0))
-        similarity = topics @ direction
-        own = similarity[ids.index(question.id)]
-        if similarity.max() - own > self.topic_margin:
+        i = ids.index(question.id)
+        in_words = topics @ direction
+        # An answer told in analogies ("a recipe card, nothing cooked yet") sits far from the model
+        # answer's jargon: it may also pass by the nearer of each question's two registers, its own
+        # words and its concepts' plain-language statements.
+        either = np.maximum(in_words, plain @ direction)
+        if not (
+            in_words.max() - in_words[i] <= self.topic_margin or either.max() - either[i] <= self.topic_margin
+        ):
             return False
-        return not len(elsewhere) or (elsewhere @ direction).max() - own <= self.elsewhere_margin
+        return not len(elsewhere) or (elsewhere @ direction).max() - either[i] <= self.elsewhere_margin
 
-    def _topic_vectors(self, bank: Bank) -> tuple[list[str], np.ndarray, np.ndarray]:
-        """Each question's topic (its title and model answer) and each elsewhere subject's, as the
-        mean direction of their sentences."""
+    def _topic_vectors(self, bank: Bank) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+        """Each question's topic in its own words (title and model answer) and in plain ones (its
+        concepts' plain-language statements), and each elsewhere subject's, as the mean direction
+        of their sentences."""
 
         def topic(texts: list[str]) -> np.ndarray:
             return _unit(self.store.encode(texts).mean(axis=0))
 
         ids = [q.id for q in bank.questions]
         questions = np.stack([topic([q.title, *sentences(q.model_answer)]) for q in bank.questions])
+        plain = np.stack(
+            [topic([m for c in q.concepts for m in c.means] or [q.title]) for q in bank.questions]
+        )
         elsewhere = [topic(sentences(e.text) or [e.text]) for e in bank.elsewhere]
-        return ids, questions, np.stack(elsewhere) if elsewhere else np.zeros((0, questions.shape[1]))
+        none = np.zeros((0, questions.shape[1]))
+        return ids, questions, plain, np.stack(elsewhere) if elsewhere else none
 
     def warm(self, heard: Heard) -> None:
         """Embed the answer's stretches now, into the encoder's cache (which is thread-safe)."""
