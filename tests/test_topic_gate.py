@@ -1,0 +1,55 @@
+"""The topic gate on meaning credit reads each question in two registers: the model answer's words
+and the concepts' plain-language statements. An answer told in analogies is nearer the second."""
+
+from __future__ import annotations
+
+import pytest
+
+from questions.matching import Matcher, build_matcher
+from questions.model import Bank
+
+# Written for this test; in no labelled set. No async vocabulary at all: the model answer's words
+# put it nearer the event-loop question than its own.
+VENDING_MACHINE = (
+    "Think of a normal function as a vending machine: you press the button and the snack drops out"
+    " right there. The other kind, the one marked with the special keyword, hands you a voucher"
+    " instead. Nothing has been made yet, the voucher is just a promise of work. It only gets made"
+    " when you stand there waiting for it, or when you pass the voucher to the scheduler so it gets"
+    " done in the background. If you just pocket the voucher and walk off, the work never happens."
+)
+
+
+def _gate_matcher(bank: Bank) -> Matcher:
+    # Without the learned readers, which judge whole answers on their own terms.
+    matcher = build_matcher(bank, use_learned=False)
+    assert matcher.meaning is not None, "the sentence model must be installed for these tests"
+    return matcher
+
+
+@pytest.mark.slow
+def test_an_answer_told_in_analogies_passes_by_the_plain_register(bank: Bank) -> None:
+    matcher = _gate_matcher(bank)
+    judged = matcher.judge("async-def-vs-regular-function", VENDING_MACHINE)
+    assert [c.match for c in judged.covered] and {c.match for c in judged.covered} == {"meaning"}
+
+    # With the plain register made the same as the model answer's words, the gate shuts.
+    words_only = _gate_matcher(bank)
+    ids, in_words, _plain, elsewhere = words_only.meaning._topic_vectors(bank)
+    words_only.meaning._topics = (ids, in_words, in_words, elsewhere)
+    assert words_only.judge("async-def-vs-regular-function", VENDING_MACHINE).covered == []
+
+
+@pytest.mark.slow
+def test_a_neighbouring_questions_answer_still_earns_nothing_by_meaning(bank: Bank) -> None:
+    """Why use an APIRouter, judged on how to include one: what it says in the include-router
+    question's words counts; resemblance does not (without the gate it earns "import it into main")."""
+    answer = (
+        "An APIRouter is a mini application for one part of the API. Instead of one huge main file with"
+        " every endpoint, the user endpoints live in their own module, the order endpoints in another,"
+        " each with its own tags and dependencies. That keeps modules small, teams can work on them"
+        " separately, and you avoid circular imports because the routes never need the app object."
+    )
+    matcher = _gate_matcher(bank)
+    assert "meaning" not in {c.match for c in matcher.judge("include-router", answer).covered}
+    matcher.meaning.topic_margin = 1.0  # the gate off
+    assert "meaning" in {c.match for c in matcher.judge("include-router", answer).covered}
