@@ -37,6 +37,16 @@ MIN_UNIT = 4  # shorter stretches carry too little meaning to judge
 
 
 @dataclass(frozen=True, slots=True)
+class Topics:
+    """What the topic gate compares an answer with, one row per question (``ids``) or subject."""
+
+    ids: list[str]
+    in_words: np.ndarray  # each question's title and model answer
+    plain: np.ndarray  # its concepts' plain-language statements
+    elsewhere: np.ndarray  # the bank's elsewhere subjects
+
+
+@dataclass(frozen=True, slots=True)
 class Unit:
     first: int  # token index
     last: int  # inclusive
@@ -109,7 +119,7 @@ class MeaningMatcher:
         self._examples: dict[str, dict[str, list[str]]] = {}
         self.topic_margin = TOPIC_MARGIN
         self.elsewhere_margin = ELSEWHERE_MARGIN
-        self._topics: tuple[list[str], np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._topics: Topics | None = None
 
     def best(self, heard: Heard, question: Question, wanted: set[str]) -> dict[str, tuple[float, Unit]]:
         """For each wanted concept said in other words: (similarity, the stretch that says it).
@@ -148,23 +158,24 @@ class MeaningMatcher:
             return True
         if self._topics is None:
             self._topics = self._topic_vectors(self._bank)
-        ids, topics, plain, elsewhere = self._topics
-        if question.id not in ids:
+        topics = self._topics
+        if question.id not in topics.ids:
             return True
         direction = _unit(answer.mean(axis=0))
-        i = ids.index(question.id)
-        in_words = topics @ direction
+        i = topics.ids.index(question.id)
+        in_words = topics.in_words @ direction
         # An answer told in analogies ("a recipe card, nothing cooked yet") sits far from the model
         # answer's jargon: it may also pass by the nearer of each question's two registers, its own
         # words and its concepts' plain-language statements.
-        either = np.maximum(in_words, plain @ direction)
+        either = np.maximum(in_words, topics.plain @ direction)
         if not (
             in_words.max() - in_words[i] <= self.topic_margin or either.max() - either[i] <= self.topic_margin
         ):
             return False
-        return not len(elsewhere) or (elsewhere @ direction).max() - either[i] <= self.elsewhere_margin
+        elsewhere = topics.elsewhere @ direction
+        return not len(elsewhere) or elsewhere.max() - either[i] <= self.elsewhere_margin
 
-    def _topic_vectors(self, bank: Bank) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    def _topic_vectors(self, bank: Bank) -> Topics:
         """Each question's topic in its own words (title and model answer) and in plain ones (its
         concepts' plain-language statements), and each elsewhere subject's, as the mean direction
         of their sentences."""
@@ -179,7 +190,7 @@ class MeaningMatcher:
         )
         elsewhere = [topic(sentences(e.text) or [e.text]) for e in bank.elsewhere]
         none = np.zeros((0, questions.shape[1]))
-        return ids, questions, plain, np.stack(elsewhere) if elsewhere else none
+        return Topics(ids, questions, plain, np.stack(elsewhere) if elsewhere else none)
 
     def warm(self, heard: Heard) -> None:
         """Embed the answer's stretches now, into the encoder's cache (which is thread-safe)."""

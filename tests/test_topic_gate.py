@@ -3,6 +3,8 @@ and the concepts' plain-language statements. An answer told in analogies is near
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from questions.matching import Matcher, build_matcher
@@ -34,8 +36,8 @@ def test_an_answer_told_in_analogies_passes_by_the_plain_register(bank: Bank) ->
 
     # With the plain register made the same as the model answer's words, the gate shuts.
     words_only = _gate_matcher(bank)
-    ids, in_words, _plain, elsewhere = words_only.meaning._topic_vectors(bank)
-    words_only.meaning._topics = (ids, in_words, in_words, elsewhere)
+    topics = words_only.meaning._topic_vectors(bank)
+    words_only.meaning._topics = replace(topics, plain=topics.in_words)
     assert words_only.judge("async-def-vs-regular-function", VENDING_MACHINE).covered == []
 
 
