@@ -40,6 +40,7 @@ SETS = {
     "holdout5": "answers_holdout5.jsonl",
     "holdout6": "answers_holdout6.jsonl",
     "holdout7": "answers_holdout7.jsonl",
+    "holdout8": "answers_holdout8.jsonl",
     "holdout": "answers_holdout.jsonl",
 }
 TARGETS = (
