@@ -61,21 +61,18 @@ def main() -> int:
     parser.add_argument("--topic-margin", type=float, default=None, help="1 turns the topic gate off")
     parser.add_argument("--no-elsewhere", action="store_true", help="ignore the bank's elsewhere subjects")
     parser.add_argument("--elsewhere-margin", type=float, default=None)
+    parser.add_argument(
+        "--nearest-threshold", type=float, default=None, help="the lower tier's; 1 turns it off"
+    )
     args = parser.parse_args()
     bank = load_bank(args.bank or builtin_bank_path())
     if args.no_elsewhere:
         bank = bank.model_copy(update={"elsewhere": []})
     matcher = build_matcher(bank, use_meaning=not args.words_only)
-    if args.threshold is not None and matcher.meaning is not None:
-        matcher.meaning.threshold = args.threshold
-    if args.margin is not None and matcher.meaning is not None:
-        matcher.meaning.margin = args.margin
-    if args.bank_margin is not None and matcher.meaning is not None:
-        matcher.meaning.bank_margin = args.bank_margin
-    if args.topic_margin is not None and matcher.meaning is not None:
-        matcher.meaning.topic_margin = args.topic_margin
-    if args.elsewhere_margin is not None and matcher.meaning is not None:
-        matcher.meaning.elsewhere_margin = args.elsewhere_margin
+    tuning = ("threshold", "margin", "bank_margin", "topic_margin", "elsewhere_margin", "nearest_threshold")
+    for name in tuning:
+        if getattr(args, name) is not None and matcher.meaning is not None:
+            setattr(matcher.meaning, name, getattr(args, name))
     names = list(SETS) if args.set == "all" else [args.set]
     for name in names:
         answers = load_answers(ROOT / "tests" / "data" / SETS[name])

@@ -51,9 +51,14 @@ def main() -> int:
         help="judge the transcripts saved by the last run instead of transcribing again "
         "(quick when only the matcher changed; not when the bank's vocabulary did)",
     )
+    parser.add_argument(
+        "--nearest-threshold", type=float, default=None, help="meaning's lower tier; 1 turns it off"
+    )
     args = parser.parse_args()
     bank = load_bank(builtin_bank_path())
     matcher = build_matcher(bank)
+    if args.nearest_threshold is not None and matcher.meaning is not None:
+        matcher.meaning.nearest_threshold = args.nearest_threshold
     speech = SpeechScorer()
     answers = load_answers(ROOT / "tests" / "data" / SETS[args.set])
     if args.limit:

@@ -21,6 +21,10 @@ from questions.model import Bank, Concept, Question
 from questions.prototype_store import PrototypeStore
 
 MEANING_THRESHOLD = 0.55  # cosine; tuned on the dev set (see BENCHMARKS.md), checked on the holdout
+# An answer nearest this question of all the bank's may also earn a concept at this lower similarity
+# with a stretch whose closest concept, in the whole bank, is this one: plain everyday words ("push
+# it through that stencil") sit near 0.5 from the concept's jargon, and nowhere nearer (session 12).
+NEAREST_THRESHOLD = 0.47
 MARGIN = 0.03  # a stretch may credit concepts this close to its best one in the question
 BANK_MARGIN = 0.05  # ... and this close to its best one in the whole bank
 # Meaning credits only an answer about this question: one whose mean embedding is no further
@@ -44,6 +48,16 @@ class Topics:
     in_words: np.ndarray  # each question's title and model answer
     plain: np.ndarray  # its concepts' plain-language statements
     elsewhere: np.ndarray  # the bank's elsewhere subjects
+    index: dict[str, int]  # row of each question id
+
+
+@dataclass(frozen=True, slots=True)
+class Fit:
+    """How an answer as a whole sits with a question: about it at all (meaning may credit its
+    concepts), and nearest it of all the bank's questions (the lower similarity tier applies)."""
+
+    on_topic: bool
+    nearest: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +128,7 @@ class MeaningMatcher:
         self.bank_margin = bank_margin
         self.threshold = threshold
         self.margin = margin
+        self.nearest_threshold = NEAREST_THRESHOLD
         self._prototypes: dict[tuple[str, str], np.ndarray] = {}
         self._recent: dict[str, tuple[list[Unit], np.ndarray, np.ndarray | None]] = {}
         self._examples: dict[str, dict[str, list[str]]] = {}
@@ -129,7 +144,10 @@ class MeaningMatcher:
         earn them all.
         """
         pieces, answer, everywhere = self._answer(heard)
-        if not pieces or not wanted or not self._on_topic(answer, question):
+        if not pieces or not wanted:
+            return {}
+        fit = self._fit(answer, question)
+        if not fit.on_topic:
             return {}
         scores = np.stack([self._similarity(question, c, answer) for c in question.concepts])
         closest = scores.max(axis=0)  # per unit: its best concept's similarity
@@ -144,10 +162,16 @@ class MeaningMatcher:
             best_unit = int(eligible.argmax())
             if eligible[best_unit] >= self.threshold:
                 found[concept.id] = (float(eligible[best_unit]), pieces[best_unit])
+            elif fit.nearest and everywhere is not None:
+                # The lower tier: only stretches whose closest concept in the whole bank is this one.
+                nearest = np.where(scores[row] >= everywhere, scores[row], -1.0)
+                best_unit = int(nearest.argmax())
+                if nearest[best_unit] >= self.nearest_threshold:
+                    found[concept.id] = (float(nearest[best_unit]), pieces[best_unit])
         self.store.save()
         return found
 
-    def _on_topic(self, answer: np.ndarray, question: Question) -> bool:
+    def _fit(self, answer: np.ndarray, question: Question) -> Fit:
         """Whether the answer as a whole is about ``question`` rather than another one of the bank:
         an answer to a neighbouring question ("how does include_router work?" judged on "why set
         the prefix on the router?") shares its ideas loosely, and must not earn this one's points
@@ -155,14 +179,14 @@ class MeaningMatcher:
         subject the bank does not ask about (its ``elsewhere``: Celery, asked how to run blocking
         code) earn points for sounding like this question's."""
         if self._bank is None:
-            return True
+            return Fit(True, False)
         if self._topics is None:
             self._topics = self._topic_vectors(self._bank)
         topics = self._topics
-        if question.id not in topics.ids:
-            return True
+        i = topics.index.get(question.id)
+        if i is None:
+            return Fit(True, False)
         direction = _unit(answer.mean(axis=0))
-        i = topics.ids.index(question.id)
         in_words = topics.in_words @ direction
         # An answer told in analogies ("a recipe card, nothing cooked yet") sits far from the model
         # answer's jargon: it may also pass by the nearer of each question's two registers, its own
@@ -171,9 +195,11 @@ class MeaningMatcher:
         if not (
             in_words.max() - in_words[i] <= self.topic_margin or either.max() - either[i] <= self.topic_margin
         ):
-            return False
+            return Fit(False, False)
         elsewhere = topics.elsewhere @ direction
-        return not len(elsewhere) or elsewhere.max() - either[i] <= self.elsewhere_margin
+        if len(elsewhere) and elsewhere.max() - either[i] > self.elsewhere_margin:
+            return Fit(False, False)
+        return Fit(True, int(in_words.argmax()) == i or int(either.argmax()) == i)
 
     def _topic_vectors(self, bank: Bank) -> Topics:
         """Each question's topic in its own words (title and model answer) and in plain ones (its
@@ -190,7 +216,8 @@ class MeaningMatcher:
         )
         elsewhere = [topic(sentences(e.text) or [e.text]) for e in bank.elsewhere]
         none = np.zeros((0, questions.shape[1]))
-        return Topics(ids, questions, plain, np.stack(elsewhere) if elsewhere else none)
+        index = {qid: i for i, qid in enumerate(ids)}
+        return Topics(ids, questions, plain, np.stack(elsewhere) if elsewhere else none, index)
 
     def warm(self, heard: Heard) -> None:
         """Embed the answer's stretches now, into the encoder's cache (which is thread-safe)."""
