@@ -158,16 +158,22 @@ class Level(NamedTuple):
         # Blind, measured once with the elsewhere subjects: 1.0 / 0.839 / 0.95 / 0.031 / 0.114
         # (0.129 without them); two of its three off-topic answers per question are same-stack
         # neighbours, and four of those raised a red flag (none since the off-topic reader).
-        ("holdout5", Level(0.82, 0.95, 0.01, 0.02)),
+        # 0.908 since meaning's lower tier (tests/test_nearest_tier.py).
+        ("holdout5", Level(0.88, 0.95, 0.01, 0.02)),
         # Blind, as written: 0.971 / 0.731 / 0.975 / 0.006 / off-topic 0.176; measured once with the
         # off-topic reader trained without it: off-topic 0.022, the rest unchanged. Paraphrase 0.784
         # since the wider elsewhere margin and the lower-case blueprint fix (found on this set);
-        # 0.816 since the topic gate's plain register.
-        ("holdout6", Level(0.78, 0.97, 0.01, 0.02)),
+        # 0.816 since the topic gate's plain register, 0.864 since meaning's lower tier.
+        ("holdout6", Level(0.84, 0.97, 0.01, 0.02)),
         # Blind, its paraphrases told in analogies; as written 0.977 / 0.609 / 1.0 / 0 / 0 (the
         # off-topic reader not trained on it). Paraphrase 0.718 since the topic gate's plain
-        # register (tests/test_topic_gate.py), chosen over all sets with this one among them.
-        ("holdout7", Level(0.70, 0.97, 0.01, 0.02)),
+        # register (tests/test_topic_gate.py), chosen over all sets with this one among them;
+        # 0.784 since meaning's lower tier.
+        ("holdout7", Level(0.76, 0.97, 0.01, 0.02)),
+        # Blind, paraphrases told to a non-programmer or step by step by a nervous junior; as
+        # written 0.973 / 0.662 / 0.925 / 0.007 / 0.016. Paraphrase 0.720 since meaning's lower tier,
+        # chosen with this set among those measured. Its ranking misses are the router overlap.
+        ("holdout8", Level(0.70, 0.92, 0.01, 0.03)),
     ],
 )
 def test_later_holdouts_hold_their_measured_level(full_matcher: Matcher, name: str, level: Level) -> None:
