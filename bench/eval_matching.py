@@ -41,6 +41,7 @@ SETS = {
     "holdout6": "answers_holdout6.jsonl",
     "holdout7": "answers_holdout7.jsonl",
     "holdout8": "answers_holdout8.jsonl",
+    "holdout9": "answers_holdout9.jsonl",
     "holdout": "answers_holdout.jsonl",
 }
 TARGETS = (
