@@ -97,9 +97,20 @@ _GLUE = 3  # "a sync IO" is asyncio said in three words
 # "It's a bit like Kotlin, where ...", "unlike Flask's blueprints": named only to compare.
 _COMPARED = re.compile(
     r"\b(?:like|unlike|similar\s+to|compared\s+(?:to|with)|versus|vs|than|same\s+as|equivalent\s+(?:of|to|in)"
-    r"|as\s+(?:in|with)|coming\s+from|analogous\s+to|mirrors?)\b[\w\s,']{0,24}$",
+    r"|as\s+(?:in|with)|coming\s+from|analogous\s+to|mirrors?"
+    r"|if\s+you(?:'ve|\s+have)?\s+(?:know|used|worked\s+with|come\s+from))\b[\w\s,']{0,24}$",
     re.IGNORECASE,
 )
+# "In Go you'd put tags on the struct. Same idea here: ...": the answer turns to this stack.
+_TURNS_HERE = re.compile(
+    r"(?:^|[.!?;:]\s*)(?:same\s+(?:idea|thing)\s+here|but\s+here|here,?\s+(?:you|the|it|we|i|they))\b",
+    re.IGNORECASE,
+)
+# "In Java terms it's an outbound DTO", "a Spring-style provider": the name qualifies a comparison.
+_COMPARED_AFTER = re.compile(r"^(?:'s)?[\s-]*(?:terms|style|equivalent|analogy)\b", re.IGNORECASE)
+# "Pydantic's Rust core", "written in Rust": a part of a Python stack built in another language.
+_BUILT_IN = re.compile(r"(?:written|implemented|built)\s+in\s+$", re.IGNORECASE)
+_CORE = re.compile(r"^[\s-]*core\b", re.IGNORECASE)
 
 
 def other_stacks_named(text: str, own: frozenset[str] = frozenset()) -> list[str]:
@@ -110,7 +121,9 @@ def other_stacks_named(text: str, own: frozenset[str] = frozenset()) -> list[str
         if name.casefold() in own:
             continue
         for m in pattern.finditer(text):
-            if not _COMPARED.search(text[max(0, m.start() - 60) : m.start()]):
+            before, after = text[max(0, m.start() - 60) : m.start()], text[m.end() : m.end() + 16]
+            built_in = name == "Rust" and (_BUILT_IN.search(before) or _CORE.search(after))
+            if not (_COMPARED.search(before) or _COMPARED_AFTER.search(after) or built_in):
                 found[name] = min(m.start(), found.get(name, m.start()))
                 break
     return sorted(found, key=found.__getitem__)
@@ -163,6 +176,8 @@ class StackCheck:
         if self._own_names_said(words) - same_language:
             return None
         if any(ident.said_in(heard.text) for ident in self.identifiers.get(question_id, ())):
+            return None
+        if _TURNS_HERE.search(heard.text):
             return None
         return named[0]
 

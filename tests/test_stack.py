@@ -26,6 +26,14 @@ EXPRESS = (
         ("It's a bit like Kotlin, where String question mark is about nullability.", []),
         ("This is very similar to Node's event loop.", []),
         ("Unlike a Flask blueprint, the router carries its dependencies.", []),
+        # A senior from another stack maps the idea onto terms they know.
+        ("If you know Node, it's the same architecture: one thread runs the loop.", []),
+        ("In Java terms it's an outbound DTO, bound to the handler.", []),
+        ("In TypeScript terms it's an optional property versus a nullable type.", []),
+        ("A Spring-style provider function, resolved per request.", []),
+        ("In Java you'd write a DTO and map it by hand.", ["Java"]),
+        ("Field constraints run in the Rust core, so they're fast.", []),
+        ("Its validation is written in Rust, so it's fast.", []),
         ("With a CHECK constraint in Postgres the database enforces it.", ["PostgreSQL"]),
         ("Spring is my favourite season.", []),
         # Another stack's own API names it, as a person of that stack says it.
@@ -80,6 +88,21 @@ def test_the_same_words_about_fastapi_are_judged_as_usual(matcher: Matcher) -> N
 )
 def test_own_stack_counts_misheard_or_as_an_identifier(matcher: Matcher, question: str, own: str) -> None:
     assert matcher.judge(question, own).other_stack is None
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "In Go you'd put validate tags on the struct fields. Same idea here: constraints sit on the field.",
+        "In Node I'd write a serializer that omits it. Here the idiomatic way is a separate output schema.",
+    ],
+)
+def test_an_answer_that_turns_from_another_stack_to_this_one_is_about_this_one(
+    matcher: Matcher, turn: str
+) -> None:
+    assert matcher.judge("field-constraints-price-sku", turn).other_stack is None
+    # Without the turn, the same first sentence is about the other stack.
+    assert matcher.judge("field-constraints-price-sku", turn.split(". ")[0] + ".").other_stack
 
 
 def test_a_java_thread_local_is_not_pythons_threading_local(matcher: Matcher) -> None:
