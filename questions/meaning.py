@@ -42,13 +42,12 @@ MIN_UNIT = 4  # shorter stretches carry too little meaning to judge
 
 @dataclass(frozen=True, slots=True)
 class Topics:
-    """What the topic gate compares an answer with, one row per question (``ids``) or subject."""
+    """What the topic gate compares an answer with, one row per question (``index``) or subject."""
 
-    ids: list[str]
+    index: dict[str, int]  # row of each question id
     in_words: np.ndarray  # each question's title and model answer
     plain: np.ndarray  # its concepts' plain-language statements
     elsewhere: np.ndarray  # the bank's elsewhere subjects
-    index: dict[str, int]  # row of each question id
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,12 +171,14 @@ class MeaningMatcher:
         return found
 
     def _fit(self, answer: np.ndarray, question: Question) -> Fit:
-        """Whether the answer as a whole is about ``question`` rather than another one of the bank:
+        """How the answer as a whole sits with ``question``. On topic: about it rather than another
+        question of the bank:
         an answer to a neighbouring question ("how does include_router work?" judged on "why set
         the prefix on the router?") shares its ideas loosely, and must not earn this one's points
         by resemblance; what it says in the bank's words still counts. Nor may an answer about a
         subject the bank does not ask about (its ``elsewhere``: Celery, asked how to run blocking
-        code) earn points for sounding like this question's."""
+        code) earn points for sounding like this question's. Nearest: no other question is closer
+        in either register (the lower tier applies)."""
         if self._bank is None:
             return Fit(True, False)
         if self._topics is None:
@@ -217,7 +218,7 @@ class MeaningMatcher:
         elsewhere = [topic(sentences(e.text) or [e.text]) for e in bank.elsewhere]
         none = np.zeros((0, questions.shape[1]))
         index = {qid: i for i, qid in enumerate(ids)}
-        return Topics(ids, questions, plain, np.stack(elsewhere) if elsewhere else none, index)
+        return Topics(index, questions, plain, np.stack(elsewhere) if elsewhere else none)
 
     def warm(self, heard: Heard) -> None:
         """Embed the answer's stretches now, into the encoder's cache (which is thread-safe)."""
