@@ -42,6 +42,7 @@ SETS = {
     "holdout7": "answers_holdout7.jsonl",
     "holdout8": "answers_holdout8.jsonl",
     "holdout9": "answers_holdout9.jsonl",
+    "holdout10": "answers_holdout10.jsonl",
     "holdout": "answers_holdout.jsonl",
 }
 TARGETS = (
@@ -59,6 +60,7 @@ def main() -> int:
     parser.add_argument("--threshold", type=float, default=None, help="meaning similarity threshold")
     parser.add_argument("--margin", type=float, default=None, help="meaning margin to a stretch's best")
     parser.add_argument("--bank-margin", type=float, default=None)
+    parser.add_argument("--far-bank-margin", type=float, default=None, help="answers nearer another question")
     parser.add_argument("--topic-margin", type=float, default=None, help="1 turns the topic gate off")
     parser.add_argument("--no-elsewhere", action="store_true", help="ignore the bank's elsewhere subjects")
     parser.add_argument("--elsewhere-margin", type=float, default=None)
@@ -70,7 +72,15 @@ def main() -> int:
     if args.no_elsewhere:
         bank = bank.model_copy(update={"elsewhere": []})
     matcher = build_matcher(bank, use_meaning=not args.words_only)
-    tuning = ("threshold", "margin", "bank_margin", "topic_margin", "elsewhere_margin", "nearest_threshold")
+    tuning = (
+        "threshold",
+        "margin",
+        "bank_margin",
+        "far_bank_margin",
+        "topic_margin",
+        "elsewhere_margin",
+        "nearest_threshold",
+    )
     for name in tuning:
         if getattr(args, name) is not None and matcher.meaning is not None:
             setattr(matcher.meaning, name, getattr(args, name))

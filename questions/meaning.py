@@ -27,6 +27,7 @@ MEANING_THRESHOLD = 0.55  # cosine; tuned on the dev set (see BENCHMARKS.md), ch
 NEAREST_THRESHOLD = 0.47
 MARGIN = 0.03  # a stretch may credit concepts this close to its best one in the question
 BANK_MARGIN = 0.05  # ... and this close to its best one in the whole bank
+FAR_BANK_MARGIN = 0.05  # ... or this close, when the answer is nearer another question
 # Meaning credits only an answer about this question: one whose mean embedding is no further
 # than this from this question's (title and model answer) than from the closest other question's.
 TOPIC_MARGIN = 0.05
@@ -125,6 +126,7 @@ class MeaningMatcher:
         self.store = PrototypeStore(encoder)
         self._bank = bank
         self.bank_margin = bank_margin
+        self.far_bank_margin = FAR_BANK_MARGIN
         self.threshold = threshold
         self.margin = margin
         self.nearest_threshold = NEAREST_THRESHOLD
@@ -148,13 +150,18 @@ class MeaningMatcher:
         fit = self._fit(answer, question)
         if not fit.on_topic:
             return {}
-        scores = np.stack([self._similarity(question, c, answer) for c in question.concepts])
+        # A concept made only by naming it (``by_meaning = false``) takes no part here at all.
+        judged = [c for c in question.concepts if c.by_meaning]
+        if not judged:
+            return {}
+        scores = np.stack([self._similarity(question, c, answer) for c in judged])
         closest = scores.max(axis=0)  # per unit: its best concept's similarity
         if everywhere is not None:
             # ...and a stretch about another question's point does not earn this one's.
-            closest = np.maximum(closest, everywhere - self.bank_margin + self.margin)
+            bank_margin = self.bank_margin if fit.nearest else self.far_bank_margin
+            closest = np.maximum(closest, everywhere - bank_margin + self.margin)
         found: dict[str, tuple[float, Unit]] = {}
-        for row, concept in enumerate(question.concepts):
+        for row, concept in enumerate(judged):
             if concept.id not in wanted:
                 continue
             eligible = np.where(scores[row] >= closest - self.margin, scores[row], -1.0)
@@ -236,7 +243,12 @@ class MeaningMatcher:
         everywhere = None
         if self._bank is not None and pieces:
             everywhere = np.stack(
-                [self._similarity(q, c, answer) for q in self._bank.questions for c in q.concepts]
+                [
+                    self._similarity(q, c, answer)
+                    for q in self._bank.questions
+                    for c in q.concepts
+                    if c.by_meaning
+                ]
             ).max(axis=0)
         self._recent[heard.text] = (pieces, answer, everywhere)
         if len(self._recent) > 32:

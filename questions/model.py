@@ -11,7 +11,9 @@ spoken forms in a transcript. Form syntax, kept deliberately small so a person c
   in any order (for paraphrases whose word order varies).
 
 A concept may also list ``means``: the point in plain words, as full sentences. They are not
-searched for; an answer's sentences that mean the same credit the concept.
+searched for; an answer's sentences that mean the same credit the concept. ``by_meaning = false``
+keeps a concept to its spoken forms: a point made only by naming it (an import), whose plain
+statements resemble sentences about a neighbouring step as much as sentences that make it.
 """
 
 from __future__ import annotations
@@ -45,6 +47,9 @@ class Concept(_Strict):
     # The point in plain words, as someone avoiding the jargon would put it. Not searched for as
     # words: sentences of an answer that mean the same credit the concept (questions/meaning.py).
     means: list[str] = Field(default_factory=list, description="Plain-language statements of the point.")
+    # False for a point made only by naming it (an import): sentences about a neighbouring step
+    # resemble its plain statements as much as sentences that make it.
+    by_meaning: bool = Field(default=True, description="Whether meaning may credit it, or only its forms.")
 
     @field_validator("say")
     @classmethod
