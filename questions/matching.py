@@ -84,20 +84,22 @@ class Matcher:
         question, concepts, red_flags = self._questions[question_id]
         heard = self._prepare(transcript)
         other_stack = self._stack.other_stack(heard, question_id)
-        off_topic = other_stack is None and self.subject is not None
-        off_topic = off_topic and self.subject.off_topic(question_id, heard.tokens)
-        elsewhere = other_stack is not None or off_topic
         covered: list[ConceptHit] = []
         unmatched = []
         for concept in concepts:
-            # An answer about another stack or subject earns nothing: its concepts are not searched.
-            found = _first(heard, concept.forms) if not elsewhere else None
+            # An answer about another stack earns nothing: its concepts are not searched.
+            found = _first(heard, concept.forms) if other_stack is None else None
             if found is None:
                 unmatched.append(concept)
                 continue
             covered.append(
                 _hit(concept, _evidence(heard, found.first, found.last), heard_as=_heard_as(heard, found))
             )
+        off_topic = other_stack is None and self.subject is not None
+        off_topic = off_topic and self.subject.off_topic(question_id, heard.tokens, said=len(covered))
+        if off_topic:  # ... nor does one about another subject
+            covered, unmatched = [], list(concepts)
+        elsewhere = other_stack is not None or off_topic
         by_meaning = {}
         if self.meaning is not None and unmatched and not elsewhere:
             by_meaning = self.meaning.best(heard, question, {c.id for c in unmatched})

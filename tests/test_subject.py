@@ -99,6 +99,29 @@ def test_an_answer_about_the_question_is_judged_as_usual(shipped: Matcher, quest
     assert judged.coverage >= 0.4
 
 
+# Written for this test the way Whisper garbles a spoken strong answer ("faster BI" is FastAPI).
+GARBLED = (
+    "Defining it is just a class. You inherit from BaseModel and list the field annotations. Title in"
+    " the string, count and you can add defaults if you need them. Using it in faster BI, you type hint"
+    " a parameter with that class, like def create item, item, colon item, as the foe wiring,"
+    " honestly, faster BI sees the type. Treats it as the request body, Derealizes the JSON and"
+    " validate it. Bad data never gets to my code. It's rejected with a 4.122 under clearer message."
+)
+
+
+def test_a_garbled_answer_that_says_its_points_in_the_questions_words_stays_on_topic(
+    shipped: Matcher,
+) -> None:
+    question = "pydantic-model-in-fastapi"
+    assert shipped.subject is not None
+    # Its misheard words alone read as another subject ...
+    assert shipped.subject.off_topic(question, tokenize(GARBLED))
+    # ... but it says three of the question's points in the question's own words.
+    judged = shipped.judge(question, GARBLED)
+    assert not judged.off_topic
+    assert judged.coverage >= 0.6
+
+
 def test_it_says_nothing_about_questions_it_was_not_trained_on(bank: Bank) -> None:
     question = "blocking-code-in-async"
     certain = SubjectModel({"bias": 30.0}, frozenset({"another-question"}))
