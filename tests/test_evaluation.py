@@ -174,12 +174,14 @@ class Level(NamedTuple):
         # written 0.973 / 0.662 / 0.925 / 0.007 / 0.016. Paraphrase 0.720 since meaning's lower tier,
         # chosen with this set among those measured. Its ranking misses were the router overlap:
         # 1.0 since the APIRouter question asks why and the import is said in words
-        # (tests/test_router_pair.py).
-        ("holdout8", Level(0.70, 0.97, 0.01, 0.03)),
+        # (tests/test_router_pair.py). Paraphrase 0.746 since the off-topic reader's threshold rises
+        # with each point said in the question's words (tests/test_subject.py).
+        ("holdout8", Level(0.72, 0.97, 0.01, 0.03)),
         # Blind, paraphrases by a self-taught developer or a senior from another language; as written
         # 0.979 / 0.594 / 0.975 / 0 / 0.004. Paraphrase 0.709 since the stack check reads mappings
-        # onto another stack's terms as comparisons (tests/test_stack.py), found on this set.
-        ("holdout9", Level(0.70, 0.97, 0.01, 0.02)),
+        # onto another stack's terms as comparisons (tests/test_stack.py), found on this set; 0.819
+        # since the off-topic reader's threshold rises with each point said in the question's words.
+        ("holdout9", Level(0.78, 0.97, 0.01, 0.02)),
         # Blind, paraphrases told as a story from the speaker's work or rambling under pressure; as
         # written 0.973 / 0.861 / 0.90 / 0.007 / 0 (ranking: the router overlap). 1.0 since the
         # router pair's fix, found on holdout8 and this set.
