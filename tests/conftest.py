@@ -13,7 +13,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("VIVAVOCE_CACHE_DIR", tempfile.mkdtemp(prefix="vivavoce-cache-"))
 
 from questions.loader import builtin_bank_path, load_bank
-from questions.matching import Matcher
+from questions.matching import Matcher, build_matcher
 from questions.model import Bank
 
 DATA = Path(__file__).parent / "data"
@@ -26,7 +26,25 @@ def bank() -> Bank:
 
 @pytest.fixture(scope="session")
 def matcher(bank: Bank) -> Matcher:
+    """Spoken forms only."""
     return Matcher(bank)
+
+
+@pytest.fixture(scope="session")
+def full_matcher(bank: Bank) -> Matcher:
+    """The judge the app ships: spoken forms, meaning and the learned readers."""
+    matcher = build_matcher(bank)
+    assert matcher.meaning is not None, "the sentence model must be installed for these tests"
+    return matcher
+
+
+@pytest.fixture(scope="session")
+def meaning_matcher(bank: Bank) -> Matcher:
+    """Spoken forms and meaning without the learned readers, which judge whole answers on their own
+    terms and would hide the gates under test. Tests that retune it do so through ``monkeypatch``."""
+    matcher = build_matcher(bank, use_learned=False)
+    assert matcher.meaning is not None, "the sentence model must be installed for these tests"
+    return matcher
 
 
 @pytest.fixture(autouse=True)

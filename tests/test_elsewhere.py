@@ -22,14 +22,6 @@ OFFLOADING = (
 )
 
 
-@pytest.fixture(scope="module")
-def full_matcher(bank: Bank) -> Matcher:
-    # Without the learned readers: the off-topic one (tests/test_subject.py) would hide this gate.
-    matcher = build_matcher(bank, use_learned=False)
-    assert matcher.meaning is not None, "the sentence model must be installed for these tests"
-    return matcher
-
-
 def test_the_builtin_bank_names_subjects_it_does_not_ask(bank: Bank) -> None:
     topics = {e.topic for e in bank.elsewhere}
     assert {"password hashing algorithms", "Celery task queue", "Django forms"} <= topics
@@ -37,10 +29,10 @@ def test_the_builtin_bank_names_subjects_it_does_not_ask(bank: Bank) -> None:
 
 @pytest.mark.slow
 def test_an_answer_on_a_subject_the_bank_does_not_ask_earns_nothing_by_resemblance(
-    bank: Bank, full_matcher: Matcher
+    bank: Bank, meaning_matcher: Matcher
 ) -> None:
     """Asked how to keep the hash out of a response, a candidate explains how to store passwords."""
-    judged = full_matcher.judge("hide-password-hash", PASSWORD_STORAGE)
+    judged = meaning_matcher.judge("hide-password-hash", PASSWORD_STORAGE)
     assert judged.coverage == 0, judged.covered
     # The same answer, judged by a bank that lists nothing elsewhere, earns a point by resemblance.
     bare = build_matcher(bank.model_copy(update={"elsewhere": []}), use_learned=False)
@@ -48,8 +40,8 @@ def test_an_answer_on_a_subject_the_bank_does_not_ask_earns_nothing_by_resemblan
 
 
 @pytest.mark.slow
-def test_an_answer_about_the_question_keeps_its_credit_by_meaning(full_matcher: Matcher) -> None:
-    judged = full_matcher.judge("blocking-code-in-async", OFFLOADING)
+def test_an_answer_about_the_question_keeps_its_credit_by_meaning(meaning_matcher: Matcher) -> None:
+    judged = meaning_matcher.judge("blocking-code-in-async", OFFLOADING)
     by_meaning = [c.concept for c in judged.covered if c.match == "meaning"]
     assert by_meaning == ["blocking-freezes-loop"]
     assert judged.coverage >= 0.6

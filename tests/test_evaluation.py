@@ -13,17 +13,10 @@ from typing import NamedTuple
 import pytest
 
 from questions.evaluation import Figures, evaluate, load_answers
-from questions.matching import Matcher, build_matcher
+from questions.matching import Matcher
 from questions.model import Bank
 from questions.stance import StanceModel
 from tests.conftest import DATA
-
-
-@pytest.fixture(scope="module")
-def full_matcher(bank: Bank) -> Matcher:
-    matcher = build_matcher(bank)
-    assert matcher.meaning is not None, "the sentence model must be installed for these figures"
-    return matcher
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from questions.matching import Matcher, build_matcher
-from questions.model import Bank
+from questions.matching import Matcher
 
 # Both written for these tests; in no labelled set.
 PACKING_SLIP = (
@@ -29,28 +28,29 @@ CUSTOMS = (
 )
 
 
-def _matcher(bank: Bank, nearest_threshold: float | None = None) -> Matcher:
-    # Without the learned readers, which judge whole answers on their own terms.
-    matcher = build_matcher(bank, use_learned=False)
-    assert matcher.meaning is not None, "the sentence model must be installed for these tests"
-    if nearest_threshold is not None:
-        matcher.meaning.nearest_threshold = nearest_threshold
-    return matcher
-
-
 def _meaning(matcher: Matcher, question: str, text: str) -> set[str]:
     return {c.concept for c in matcher.judge(question, text).covered if c.match == "meaning"}
 
 
 @pytest.mark.slow
-def test_an_everyday_answer_earns_by_the_lower_tier_on_its_nearest_question(bank: Bank) -> None:
-    with_tier, without = _matcher(bank), _matcher(bank, nearest_threshold=1.0)
-    assert _meaning(with_tier, "nested-order-products", PACKING_SLIP) == {"recursive-coercion"}
-    assert _meaning(without, "nested-order-products", PACKING_SLIP) == set()
+def test_an_everyday_answer_earns_by_the_lower_tier_on_its_nearest_question(
+    meaning_matcher: Matcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with_tier = {
+        (q, name): _meaning(meaning_matcher, q, text)
+        for q, name, text in (
+            ("nested-order-products", "slip", PACKING_SLIP),
+            ("hide-password-hash", "customs", CUSTOMS),
+            ("response-model-output", "customs", CUSTOMS),
+        )
+    }
+    monkeypatch.setattr(meaning_matcher.meaning, "nearest_threshold", 1.0)  # the lower tier off
+    assert with_tier["nested-order-products", "slip"] == {"recursive-coercion"}
+    assert _meaning(meaning_matcher, "nested-order-products", PACKING_SLIP) == set()
     # Nearest hide-password-hash, it earns there by the lower tier ...
-    assert "separate-db-from-api" in _meaning(with_tier, "hide-password-hash", CUSTOMS)
-    assert _meaning(without, "hide-password-hash", CUSTOMS) == set()
+    assert "separate-db-from-api" in with_tier["hide-password-hash", "customs"]
+    assert _meaning(meaning_matcher, "hide-password-hash", CUSTOMS) == set()
     # ... and not on response_model, which it is about too but not nearest: only the main tier.
-    assert _meaning(with_tier, "response-model-output", CUSTOMS) == _meaning(
-        without, "response-model-output", CUSTOMS
+    assert with_tier["response-model-output", "customs"] == _meaning(
+        meaning_matcher, "response-model-output", CUSTOMS
     )

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from questions.matching import Matcher, build_matcher
-from questions.model import Bank
+from questions.matching import Matcher
 
 # Both written for these tests; in no labelled set.
 WHAT_AND_WHY = (
@@ -24,33 +23,27 @@ HOW_TO_INCLUDE = (
 )
 
 
-@pytest.fixture(scope="module")
-def full(bank: Bank) -> Matcher:
-    matcher = build_matcher(bank)
-    assert matcher.meaning is not None, "the sentence model must be installed for these tests"
-    return matcher
-
-
 def _covered(matcher: Matcher, question: str, text: str) -> set[str]:
     return {c.concept for c in matcher.judge(question, text).covered}
 
 
 @pytest.mark.slow
-def test_including_in_main_is_not_importing_into_main(full: Matcher) -> None:
+def test_including_in_main_is_not_importing_into_main(full_matcher: Matcher) -> None:
     # "in main you include them with app.include_router" resembles the import by meaning, but is
     # the next step: only the words credit the import (by_meaning = false).
-    said = _covered(full, "include-router", WHAT_AND_WHY)
+    said = _covered(full_matcher, "include-router", WHAT_AND_WHY)
     assert "call-include-router" in said
     assert "import-into-main" not in said
-    assert "import-into-main" in _covered(full, "include-router", HOW_TO_INCLUDE)
+    assert "import-into-main" in _covered(full_matcher, "include-router", HOW_TO_INCLUDE)
 
 
 @pytest.mark.slow
-def test_each_answer_ranks_first_on_its_own_question(full: Matcher) -> None:
+def test_each_answer_ranks_first_on_its_own_question(full_matcher: Matcher) -> None:
     # The how-to answer gives no reason to use a router: the why is missed on that question.
-    assert "keeps-app-maintainable" not in _covered(full, "apirouter-purpose", HOW_TO_INCLUDE)
-    assert "keeps-app-maintainable" in _covered(full, "apirouter-purpose", WHAT_AND_WHY)
-    on_purpose = {t: full.judge("apirouter-purpose", t).coverage for t in (WHAT_AND_WHY, HOW_TO_INCLUDE)}
-    on_include = {t: full.judge("include-router", t).coverage for t in (WHAT_AND_WHY, HOW_TO_INCLUDE)}
+    assert "keeps-app-maintainable" not in _covered(full_matcher, "apirouter-purpose", HOW_TO_INCLUDE)
+    assert "keeps-app-maintainable" in _covered(full_matcher, "apirouter-purpose", WHAT_AND_WHY)
+    answers = (WHAT_AND_WHY, HOW_TO_INCLUDE)
+    on_purpose = {t: full_matcher.judge("apirouter-purpose", t).coverage for t in answers}
+    on_include = {t: full_matcher.judge("include-router", t).coverage for t in answers}
     assert on_purpose[WHAT_AND_WHY] > on_purpose[HOW_TO_INCLUDE]
     assert on_include[HOW_TO_INCLUDE] > on_include[WHAT_AND_WHY]

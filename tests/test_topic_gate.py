@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from questions.matching import Matcher, build_matcher
+from questions.matching import Matcher
 from questions.model import Bank
 
 # Written for this test; in no labelled set. No async vocabulary at all: the model answer's words
@@ -21,28 +21,23 @@ VENDING_MACHINE = (
 )
 
 
-def _gate_matcher(bank: Bank) -> Matcher:
-    # Without the learned readers, which judge whole answers on their own terms.
-    matcher = build_matcher(bank, use_learned=False)
-    assert matcher.meaning is not None, "the sentence model must be installed for these tests"
-    return matcher
-
-
 @pytest.mark.slow
-def test_an_answer_told_in_analogies_passes_by_the_plain_register(bank: Bank) -> None:
-    matcher = _gate_matcher(bank)
-    judged = matcher.judge("async-def-vs-regular-function", VENDING_MACHINE)
+def test_an_answer_told_in_analogies_passes_by_the_plain_register(
+    bank: Bank, meaning_matcher: Matcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    judged = meaning_matcher.judge("async-def-vs-regular-function", VENDING_MACHINE)
     assert [c.match for c in judged.covered] and {c.match for c in judged.covered} == {"meaning"}
 
     # With the plain register made the same as the model answer's words, the gate shuts.
-    words_only = _gate_matcher(bank)
-    topics = words_only.meaning._topic_vectors(bank)
-    words_only.meaning._topics = replace(topics, plain=topics.in_words)
-    assert words_only.judge("async-def-vs-regular-function", VENDING_MACHINE).covered == []
+    topics = meaning_matcher.meaning._topic_vectors(bank)
+    monkeypatch.setattr(meaning_matcher.meaning, "_topics", replace(topics, plain=topics.in_words))
+    assert meaning_matcher.judge("async-def-vs-regular-function", VENDING_MACHINE).covered == []
 
 
 @pytest.mark.slow
-def test_a_neighbouring_questions_answer_still_earns_nothing_by_meaning(bank: Bank) -> None:
+def test_a_neighbouring_questions_answer_still_earns_nothing_by_meaning(
+    meaning_matcher: Matcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Why use an APIRouter, judged on how to include one or on how to declare a dependency: what it
     says in those questions' words counts; resemblance does not (without the gate, "each with its own
     tags and dependencies" earns declare-dependency's points). On include-router it once earned the
@@ -53,8 +48,7 @@ def test_a_neighbouring_questions_answer_still_earns_nothing_by_meaning(bank: Ba
         " each with its own tags and dependencies. That keeps modules small, teams can work on them"
         " separately, and you avoid circular imports because the routes never need the app object."
     )
-    matcher = _gate_matcher(bank)
     for question in ("include-router", "declare-dependency"):
-        assert "meaning" not in {c.match for c in matcher.judge(question, answer).covered}
-    matcher.meaning.topic_margin = 1.0  # the gate off
-    assert "meaning" in {c.match for c in matcher.judge("declare-dependency", answer).covered}
+        assert "meaning" not in {c.match for c in meaning_matcher.judge(question, answer).covered}
+    monkeypatch.setattr(meaning_matcher.meaning, "topic_margin", 1.0)  # the gate off
+    assert "meaning" in {c.match for c in meaning_matcher.judge("declare-dependency", answer).covered}
