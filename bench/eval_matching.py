@@ -43,6 +43,7 @@ SETS = {
     "holdout8": "answers_holdout8.jsonl",
     "holdout9": "answers_holdout9.jsonl",
     "holdout10": "answers_holdout10.jsonl",
+    "holdout11": "answers_holdout11.jsonl",
     "holdout": "answers_holdout.jsonl",
 }
 TARGETS = (
