@@ -62,6 +62,9 @@ def main() -> int:
     parser.add_argument("--margin", type=float, default=None, help="meaning margin to a stretch's best")
     parser.add_argument("--bank-margin", type=float, default=None)
     parser.add_argument("--far-bank-margin", type=float, default=None, help="answers nearer another question")
+    parser.add_argument(
+        "--rival-margin", type=float, default=None, help="stretches near the question the answer is nearest"
+    )
     parser.add_argument("--topic-margin", type=float, default=None, help="1 turns the topic gate off")
     parser.add_argument("--no-elsewhere", action="store_true", help="ignore the bank's elsewhere subjects")
     parser.add_argument("--elsewhere-margin", type=float, default=None)
@@ -78,6 +81,7 @@ def main() -> int:
         "margin",
         "bank_margin",
         "far_bank_margin",
+        "rival_margin",
         "topic_margin",
         "elsewhere_margin",
         "nearest_threshold",

@@ -54,11 +54,15 @@ def main() -> int:
     parser.add_argument(
         "--nearest-threshold", type=float, default=None, help="meaning's lower tier; 1 turns it off"
     )
+    parser.add_argument(
+        "--rival-margin", type=float, default=None, help="stretches near the question the answer is nearest"
+    )
     args = parser.parse_args()
     bank = load_bank(builtin_bank_path())
     matcher = build_matcher(bank)
-    if args.nearest_threshold is not None and matcher.meaning is not None:
-        matcher.meaning.nearest_threshold = args.nearest_threshold
+    for name in ("nearest_threshold", "rival_margin"):
+        if getattr(args, name) is not None and matcher.meaning is not None:
+            setattr(matcher.meaning, name, getattr(args, name))
     speech = SpeechScorer()
     answers = load_answers(ROOT / "tests" / "data" / SETS[args.set])
     if args.limit:

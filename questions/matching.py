@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import partial
 
 from questions.forms import Form, Found, Heard, compile_form
 from questions.judgement import ConceptHit, ConceptMiss, Evidence, HeardAs, Judgement, RedFlagHit
@@ -102,7 +103,8 @@ class Matcher:
         elsewhere = other_stack is not None or off_topic
         by_meaning = {}
         if self.meaning is not None and unmatched and not elsewhere:
-            by_meaning = self.meaning.best(heard, question, {c.id for c in unmatched})
+            said = partial(self._said, heard)
+            by_meaning = self.meaning.best(heard, question, {c.id for c in unmatched}, said)
         missed: list[ConceptMiss] = []
         for concept in unmatched:
             if concept.id in by_meaning:
@@ -130,6 +132,12 @@ class Matcher:
             other_stack=other_stack,
             off_topic=off_topic,
         )
+
+    def _said(self, heard: Heard, question_id: str) -> float:
+        """The share of a question's weight the answer says through its spoken forms."""
+        question, concepts, _ = self._questions[question_id]
+        said = sum(c.weight for c in concepts if _first(heard, c.forms) is not None)
+        return said / question.total_weight if question.total_weight else 0.0
 
     def prepare(self, transcript: str) -> None:
         """Do the costly part of judging ``transcript`` ahead (embedding its sentences), e.g. on the

@@ -11,6 +11,7 @@ is not fine", so red flags stay with the spoken forms and their negation rules.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,6 +31,12 @@ BANK_MARGIN = 0.05  # ... and this close to its best one in the whole bank
 # ... or this close, when the answer is nearer another question. The same by default: 0 settled
 # ties between neighbouring questions but cost paraphrases ~0.01 on seven sets (session 13).
 FAR_BANK_MARGIN = 0.05
+# An answer nearer another question that says half of that question's points in its words answers
+# that one: a stretch of it as close to one of that question's points as to this one's earns nothing
+# here (0.05, the bank margin, turns this off). Ties between neighbours' strong answers (await vs
+# async def, include_router vs APIRouter) went, at ~0.003 of paraphrase (session 14).
+RIVAL_MARGIN = 0.0
+RIVAL_SAID = 0.5
 # Meaning credits only an answer about this question: one whose mean embedding is no further
 # than this from this question's (title and model answer) than from the closest other question's.
 TOPIC_MARGIN = 0.05
@@ -60,6 +67,7 @@ class Fit:
 
     on_topic: bool
     nearest: bool
+    rivals: tuple[str, ...] = ()  # when not nearest: the question(s) it is nearest, in either register
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +137,7 @@ class MeaningMatcher:
         self._bank = bank
         self.bank_margin = bank_margin
         self.far_bank_margin = FAR_BANK_MARGIN
+        self.rival_margin = RIVAL_MARGIN
         self.threshold = threshold
         self.margin = margin
         self.nearest_threshold = NEAREST_THRESHOLD
@@ -139,12 +148,18 @@ class MeaningMatcher:
         self.elsewhere_margin = ELSEWHERE_MARGIN
         self._topics: Topics | None = None
 
-    def best(self, heard: Heard, question: Question, wanted: set[str]) -> dict[str, tuple[float, Unit]]:
+    def best(
+        self,
+        heard: Heard,
+        question: Question,
+        wanted: set[str],
+        said: Callable[[str], float] = lambda _: 0.0,
+    ) -> dict[str, tuple[float, Unit]]:
         """For each wanted concept said in other words: (similarity, the stretch that says it).
 
         A stretch of the answer credits only the concept(s) of the question it is closest to: a
         sentence about one point is usually somewhat similar to its neighbours too, and must not
-        earn them all.
+        earn them all. ``said(question_id)``: how much of a question the answer says in its words.
         """
         pieces, answer, everywhere = self._answer(heard)
         if not pieces or not wanted:
@@ -162,6 +177,17 @@ class MeaningMatcher:
             # ...and a stretch about another question's point does not earn this one's.
             bank_margin = self.bank_margin if fit.nearest else self.far_bank_margin
             closest = np.maximum(closest, everywhere - bank_margin + self.margin)
+        answered = [q for q in fit.rivals if said(q) >= RIVAL_SAID] if self._bank is not None else []
+        if answered and self.rival_margin < self.bank_margin:
+            rival = np.stack(
+                [
+                    self._similarity(q, c, answer)
+                    for q in map(self._bank.question, answered)
+                    for c in q.concepts
+                    if c.by_meaning
+                ]
+            ).max(axis=0)
+            closest = np.maximum(closest, rival - self.rival_margin + self.margin)
         found: dict[str, tuple[float, Unit]] = {}
         for row, concept in enumerate(judged):
             if concept.id not in wanted:
@@ -209,7 +235,11 @@ class MeaningMatcher:
         elsewhere = topics.elsewhere @ direction
         if len(elsewhere) and elsewhere.max() - either[i] > self.elsewhere_margin:
             return Fit(False, False)
-        return Fit(True, int(in_words.argmax()) == i or int(either.argmax()) == i)
+        nearest = {int(in_words.argmax()), int(either.argmax())}
+        if i in nearest:
+            return Fit(True, True)
+        ids = list(topics.index)
+        return Fit(True, False, tuple(ids[k] for k in sorted(nearest)))
 
     def _topic_vectors(self, bank: Bank) -> Topics:
         """Each question's topic in its own words (title and model answer) and in plain ones (its
