@@ -8,8 +8,10 @@ embeddings and the bank's ``elsewhere`` subjects left such answers a tenth of th
 blind set. This model reads the answer's words instead: a logistic model over its word stems and
 pairs of stems (the features of ``questions/misconception.py``), with one weight per word for every
 question and one per word and question, learned from the labelled answers (``bench/train_subject.py``)
-as off-topic against every other kind (strong, paraphrase, partial, red flag, rejection). It is
-measured leave-one-set-out and on blind sets (BENCHMARKS.md).
+as off-topic against every other kind (strong, paraphrase, partial, red flag, rejection), each both
+as written and as Whisper wrote it from two synthetic voices (tests/data/spoken/): trained on the
+written words alone, it read garbled jargon as another subject. It is measured leave-one-set-out
+and on blind sets (BENCHMARKS.md).
 
 The matcher uses it for the questions it was trained on only: at ``off_topic_at`` or above the
 answer covers nothing and raises no red flag, and the judgement says so (``off_topic``). It cannot
