@@ -2,7 +2,10 @@
 several voices, transcribed by the bundled Whisper model biased by its question, and judged.
 
 Usage: python bench/eval_spoken.py [--set dev|holdout|...] [--voices en-us,en-gb] [--misses] [--reuse]
-Synthesized WAVs are cached in bench/out/spoken/. Prints one figures block per voice.
+Synthesized WAVs are cached in bench/out/spoken/. Prints one figures block per voice. --reuse
+starts from the saved transcripts: bench/out/spoken/VOICE/SET.transcripts.json, or on a fresh clone
+the committed ones (tests/data/spoken/VOICE/answers_SET.jsonl, by answer id); --save writes the
+set's transcripts there (the off-topic reader trains on them: bench/train_subject.py).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from questions.matching import build_matcher  # noqa: E402
 from vivavoce.speech import SpeechScorer  # noqa: E402
 
 OUT = ROOT / "bench" / "out" / "spoken"
+COMMITTED = ROOT / "tests" / "data" / "spoken"
 
 
 def _wav_for(text: str, voice: str) -> Path:
@@ -51,6 +55,7 @@ def main() -> int:
         help="judge the transcripts saved by the last run instead of transcribing again "
         "(quick when only the matcher changed; not when the bank's vocabulary did)",
     )
+    parser.add_argument("--save", action="store_true", help="write the transcripts to tests/data/spoken/")
     parser.add_argument(
         "--nearest-threshold", type=float, default=None, help="meaning's lower tier; 1 turns it off"
     )
@@ -70,7 +75,13 @@ def main() -> int:
     for voice in args.voices.split(","):
         started = time.perf_counter()
         saved = OUT / voice / f"{args.set}.transcripts.json"
-        transcripts: dict[str, str] = json.loads(saved.read_text()) if args.reuse and saved.exists() else {}
+        committed = COMMITTED / voice / SETS[args.set]
+        transcripts: dict[str, str] = {}
+        if args.reuse and saved.exists():
+            transcripts = json.loads(saved.read_text())
+        elif args.reuse and committed.exists():
+            by_id = {r["id"]: r["text"] for r in map(json.loads, committed.read_text().splitlines())}
+            transcripts = {a.text: by_id[a.id] for a in answers if a.id in by_id}
         for a in answers:
             if a.text not in transcripts:
                 transcript, _ = speech(bank.question(a.question), _wav_for(a.text, voice))
@@ -78,6 +89,10 @@ def main() -> int:
         saved.parent.mkdir(parents=True, exist_ok=True)
         saved.write_text(json.dumps(transcripts, indent=0))
         heard = [a.model_copy(update={"text": transcripts[a.text]}) for a in answers]
+        if args.save:
+            committed.parent.mkdir(parents=True, exist_ok=True)
+            lines = (json.dumps({"id": h.id, "text": h.text}, ensure_ascii=False) for h in heard)
+            committed.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
         figures = evaluate(matcher, heard)
         took = time.perf_counter() - started
         print(f"== {args.set} set, voice {voice} ({len(answers)} answers, {took:.0f} s)")
