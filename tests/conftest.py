@@ -47,6 +47,11 @@ def meaning_matcher(bank: Bank) -> Matcher:
     return matcher
 
 
+def by_meaning(matcher: Matcher, question: str, text: str) -> set[str]:
+    """The concepts ``text`` earns on ``question`` by meaning rather than by its spoken forms."""
+    return {c.concept for c in matcher.judge(question, text).covered if c.match == "meaning"}
+
+
 @pytest.fixture(autouse=True)
 def _private_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Never touch the user's real data folder."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from questions.matching import Matcher
+from tests.conftest import by_meaning
 
 # Both written for these tests; in no labelled set.
 PACKING_SLIP = (
@@ -28,16 +29,12 @@ CUSTOMS = (
 )
 
 
-def _meaning(matcher: Matcher, question: str, text: str) -> set[str]:
-    return {c.concept for c in matcher.judge(question, text).covered if c.match == "meaning"}
-
-
 @pytest.mark.slow
 def test_an_everyday_answer_earns_by_the_lower_tier_on_its_nearest_question(
     meaning_matcher: Matcher, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with_tier = {
-        (q, name): _meaning(meaning_matcher, q, text)
+        (q, name): by_meaning(meaning_matcher, q, text)
         for q, name, text in (
             ("nested-order-products", "slip", PACKING_SLIP),
             ("hide-password-hash", "customs", CUSTOMS),
@@ -46,11 +43,11 @@ def test_an_everyday_answer_earns_by_the_lower_tier_on_its_nearest_question(
     }
     monkeypatch.setattr(meaning_matcher.meaning, "nearest_threshold", 1.0)  # the lower tier off
     assert with_tier["nested-order-products", "slip"] == {"recursive-coercion"}
-    assert _meaning(meaning_matcher, "nested-order-products", PACKING_SLIP) == set()
+    assert by_meaning(meaning_matcher, "nested-order-products", PACKING_SLIP) == set()
     # Nearest hide-password-hash, it earns there by the lower tier ...
     assert "separate-db-from-api" in with_tier["hide-password-hash", "customs"]
-    assert _meaning(meaning_matcher, "hide-password-hash", CUSTOMS) == set()
+    assert by_meaning(meaning_matcher, "hide-password-hash", CUSTOMS) == set()
     # ... and not on response_model, which it is about too but not nearest: only the main tier.
-    assert with_tier["response-model-output", "customs"] == _meaning(
+    assert with_tier["response-model-output", "customs"] == by_meaning(
         meaning_matcher, "response-model-output", CUSTOMS
     )

@@ -9,6 +9,7 @@ import pytest
 
 from questions.forms import Heard
 from questions.matching import Matcher
+from tests.conftest import by_meaning
 
 # Written for these tests; in no labelled set.
 TERSE_ASYNC_DEF = (
@@ -21,19 +22,15 @@ TERSE_ASYNC_DEF = (
 )
 
 
-def _by_meaning(matcher: Matcher, question: str, text: str) -> set[str]:
-    return {c.concept for c in matcher.judge(question, text).covered if c.match == "meaning"}
-
-
 @pytest.mark.slow
 def test_an_answer_to_the_neighbour_does_not_earn_its_points_here(
     full_matcher: Matcher, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert full_matcher.judge("async-def-vs-regular-function", TERSE_ASYNC_DEF).coverage == 1.0
-    assert "completion-signaling" not in _by_meaning(full_matcher, "await-and-awaitables", TERSE_ASYNC_DEF)
+    assert "completion-signaling" not in by_meaning(full_matcher, "await-and-awaitables", TERSE_ASYNC_DEF)
     meaning = full_matcher.meaning
     monkeypatch.setattr(meaning, "rival_margin", meaning.bank_margin)  # the rule off
-    assert "completion-signaling" in _by_meaning(full_matcher, "await-and-awaitables", TERSE_ASYNC_DEF)
+    assert "completion-signaling" in by_meaning(full_matcher, "await-and-awaitables", TERSE_ASYNC_DEF)
 
 
 @pytest.mark.slow
