@@ -34,7 +34,8 @@ FAR_BANK_MARGIN = 0.05
 # An answer nearer another question that says half of that question's points in its words answers
 # that one: a stretch of it as close to one of that question's points as to this one's earns nothing
 # here (0.05, the bank margin, turns this off). Ties between neighbours' strong answers (await vs
-# async def, include_router vs APIRouter) went, at ~0.003 of paraphrase (session 14).
+# async def, include_router vs APIRouter) went; of every set's paraphrases, written and spoken, one
+# lost a point. Without the condition on words, paraphrases nearer a neighbour lost ~0.005 (session 14).
 RIVAL_MARGIN = 0.0
 RIVAL_SAID = 0.5
 # Meaning credits only an answer about this question: one whose mean embedding is no further
